@@ -1,0 +1,126 @@
+/**
+ * Signature verification over WebCrypto for ECDSA (raw r‖s), RSA-PSS, RSASSA-PKCS1-v1_5 and Ed25519.
+ *
+ * @module
+ */
+
+import { DER, derChildren, derUnsigned, expectTag, readDer } from "../der.ts";
+import { AuditError } from "../errors.ts";
+import type { HashName } from "./digest.ts";
+import { CURVE_BYTES, type PublicKey } from "./public_key.ts";
+
+/** A signature scheme with its parameters. ECDSA signatures are raw `r‖s` (IEEE P1363). */
+export type SignatureScheme =
+  | { readonly name: "ECDSA"; readonly hash: HashName }
+  | { readonly name: "RSA-PSS"; readonly hash: HashName; readonly saltLength: number }
+  | { readonly name: "RSASSA-PKCS1-v1_5"; readonly hash: HashName }
+  | { readonly name: "Ed25519" };
+
+const imported = new WeakMap<PublicKey, Map<string, Promise<CryptoKey>>>();
+
+function importParams(key: PublicKey, scheme: SignatureScheme): RsaHashedImportParams | EcKeyImportParams | Algorithm {
+  switch (scheme.name) {
+    case "ECDSA":
+      if (key.kty !== "EC") break;
+      return { name: "ECDSA", namedCurve: key.crv };
+    case "RSA-PSS":
+    case "RSASSA-PKCS1-v1_5":
+      if (key.kty !== "RSA") break;
+      return { name: scheme.name, hash: scheme.hash };
+    case "Ed25519":
+      if (key.kty !== "OKP") break;
+      return { name: "Ed25519" };
+  }
+  throw new AuditError("KEY_UNSUPPORTED", `Cannot verify signature: a ${key.kty} key cannot verify ${scheme.name}`);
+}
+
+function cryptoKeyFor(key: PublicKey, scheme: SignatureScheme): Promise<CryptoKey> {
+  const params = importParams(key, scheme);
+  const cacheKey = scheme.name === "ECDSA" || scheme.name === "Ed25519" ? scheme.name : `${scheme.name}/${scheme.hash}`;
+  let perKey = imported.get(key);
+  if (!perKey) imported.set(key, perKey = new Map());
+  let pending = perKey.get(cacheKey);
+  if (!pending) {
+    pending = crypto.subtle.importKey("spki", key.spki as Uint8Array<ArrayBuffer>, params, false, ["verify"]).catch(
+      (cause) => {
+        throw new AuditError("KEY_UNSUPPORTED", `Cannot import public key for ${scheme.name}: ${cause.message}`);
+      },
+    );
+    perKey.set(cacheKey, pending);
+  }
+  return pending;
+}
+
+function verifyParams(scheme: SignatureScheme): AlgorithmIdentifier | EcdsaParams | RsaPssParams {
+  switch (scheme.name) {
+    case "ECDSA":
+      return { name: "ECDSA", hash: scheme.hash };
+    case "RSA-PSS":
+      return { name: "RSA-PSS", saltLength: scheme.saltLength };
+    default:
+      return { name: scheme.name };
+  }
+}
+
+/**
+ * Verifies a signature. Returns `false` for a wrong signature of any shape; throws only when the key cannot
+ * be used with the scheme.
+ *
+ * @example
+ * ```ts
+ * import { verifySignature } from "./signature.ts";
+ * import { publicKeyFromSpki } from "./public_key.ts";
+ * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const data = new Uint8Array([1, 2, 3]);
+ * const sig = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, data));
+ * console.assert(await verifySignature(key, { name: "Ed25519" }, data, sig));
+ * ```
+ */
+export async function verifySignature(
+  key: PublicKey,
+  scheme: SignatureScheme,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const cryptoKey = await cryptoKeyFor(key, scheme);
+  if (key.kty === "EC" && signature.length !== 2 * CURVE_BYTES[key.crv]) return false;
+  if (key.kty === "OKP" && signature.length !== 64) return false;
+  if (key.kty === "RSA" && signature.length !== key.n.length) return false;
+  try {
+    return await crypto.subtle.verify(
+      verifyParams(scheme),
+      cryptoKey,
+      signature as Uint8Array<ArrayBuffer>,
+      data as Uint8Array<ArrayBuffer>,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Converts a DER `ECDSA-Sig-Value` (as in X.509) to raw `r‖s` of the given field size.
+ *
+ * @example
+ * ```ts
+ * import { ecdsaDerToRaw } from "./signature.ts";
+ * const raw = ecdsaDerToRaw(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02]), 32);
+ * console.assert(raw.length === 64 && raw[31] === 1 && raw[63] === 2);
+ * ```
+ */
+export function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array {
+  const parts = derChildren(expectTag(readDer(der), DER.SEQUENCE, "ECDSA-Sig-Value"));
+  if (parts.length !== 2) {
+    throw new AuditError("DER_MALFORMED", `Cannot decode ECDSA signature: expected 2 integers, found ${parts.length}`);
+  }
+  const out = new Uint8Array(2 * fieldBytes);
+  parts.forEach((part, i) => {
+    const magnitude = derUnsigned(part);
+    if (magnitude.length > fieldBytes) {
+      throw new AuditError("DER_MALFORMED", `Cannot decode ECDSA signature: integer longer than ${fieldBytes} bytes`);
+    }
+    out.set(magnitude, (i + 1) * fieldBytes - magnitude.length);
+  });
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * Typed errors with stable codes. Every failure the core raises is an {@linkcode AuditError}
+ * (or a subclass), so the command line can map it to a one-line message and an exit status.
+ *
+ * @module
+ */
+
+/** Stable error codes; the command line and the reports rely on these names. */
+export type ErrorCode =
+  | "INPUT_TOO_LARGE"
+  | "CBOR_MALFORMED"
+  | "CBOR_LIMIT_EXCEEDED"
+  | "DER_MALFORMED"
+  | "JSON_MALFORMED"
+  | "COSE_MALFORMED"
+  | "COSE_UNSUPPORTED_ALG"
+  | "COSE_SIGNATURE_INVALID"
+  | "COSE_DETACHED_PAYLOAD_MISSING"
+  | "KEY_MALFORMED"
+  | "KEY_UNSUPPORTED"
+  | "KEY_PRIVATE_MEMBERS"
+  | "KEY_KID_MISMATCH"
+  | "KEY_CONFLICT"
+  | "KEYSET_MALFORMED"
+  | "KEYSET_ISSUER_REQUIRED"
+  | "X509_MALFORMED"
+  | "X5CHAIN_MISSING"
+  | "X5T_MISMATCH"
+  | "DIDX509_INVALID"
+  | "ISSUER_KEY_MISMATCH"
+  | "STATEMENT_MALFORMED"
+  | "RECEIPTS_MISSING"
+  | "RECEIPT_MALFORMED"
+  | "RECEIPT_PROOF_INVALID"
+  | "RECEIPT_LEGACY_FORMAT"
+  | "RECEIPT_UNSUPPORTED_VDS"
+  | "RECEIPT_KEY_NOT_FOUND"
+  | "RECEIPT_ALG_MISMATCH"
+  | "RECEIPT_KID_MISMATCH"
+  | "RECEIPT_SIGNATURE_INVALID"
+  | "RECEIPT_CLAIMS_DIGEST_MISMATCH"
+  | "RECEIPT_UNKNOWN_ISSUER"
+  | "RECEIPT_POLICY_FAILED"
+  | "TRUST_LIST_UNTRUSTED";
+
+/**
+ * An error about evidence or configuration, carrying a stable {@linkcode ErrorCode}.
+ *
+ * @example
+ * ```ts
+ * import { AuditError } from "./errors.ts";
+ * const error = new AuditError("CBOR_MALFORMED", "Cannot decode CBOR: unexpected end of input at byte 3");
+ * console.assert(error.code === "CBOR_MALFORMED");
+ * ```
+ */
+export class AuditError extends Error {
+  /** The stable code of this error. */
+  readonly code: ErrorCode;
+
+  /** Creates an error with a code and a one-line message. */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AuditError";
+    this.code = code;
+  }
+}
+
+/**
+ * Evidence that parsed but did not verify: a signature, a digest or a proof is wrong.
+ *
+ * @example
+ * ```ts
+ * import { VerificationError } from "./errors.ts";
+ * const error = new VerificationError("COSE_SIGNATURE_INVALID", "Signature verification failed");
+ * console.assert(error instanceof Error);
+ * ```
+ */
+export class VerificationError extends AuditError {
+  /** Creates a verification error. */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "VerificationError";
+  }
+}
+
+/**
+ * Evidence that verified but is not what the caller trusts (issuer not allowed, receipt policy failed).
+ *
+ * @example
+ * ```ts
+ * import { PolicyError } from "./errors.ts";
+ * const error = new PolicyError("RECEIPT_POLICY_FAILED", "Receipt issuer 'a.example' is not in the authorized domain list.");
+ * console.assert(error.code === "RECEIPT_POLICY_FAILED");
+ * ```
+ */
+export class PolicyError extends AuditError {
+  /** Creates a policy error. */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.name = "PolicyError";
+  }
+}
+
+const MALFORMED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "INPUT_TOO_LARGE",
+  "CBOR_MALFORMED",
+  "CBOR_LIMIT_EXCEEDED",
+  "DER_MALFORMED",
+  "JSON_MALFORMED",
+  "COSE_MALFORMED",
+  "KEY_MALFORMED",
+  "KEYSET_MALFORMED",
+  "X509_MALFORMED",
+  "STATEMENT_MALFORMED",
+  "RECEIPT_MALFORMED",
+  "RECEIPT_LEGACY_FORMAT",
+]);
+
+/**
+ * Whether a code means the input could not be read (as opposed to evidence that failed a check).
+ *
+ * @example
+ * ```ts
+ * import { isMalformedCode } from "./errors.ts";
+ * console.assert(isMalformedCode("CBOR_MALFORMED") && !isMalformedCode("COSE_SIGNATURE_INVALID"));
+ * ```
+ */
+export function isMalformedCode(code: ErrorCode): boolean {
+  return MALFORMED_CODES.has(code);
+}

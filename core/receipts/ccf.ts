@@ -1,0 +1,270 @@
+/**
+ * CCF receipts (vds = 2, CCF_LEDGER_SHA256): inclusion proofs, leaf hash, path fold and the receipt signature
+ * over the recomputed root, checked in the order the Azure SDKs use so failure messages match
+ * (spec: ccf-receipts §2–§4).
+ *
+ * @module
+ */
+
+import { type CborKey, type CborValue, decodeCbor } from "../cbor.ts";
+import { concat, equalBytes, toHex, utf8 } from "../bytes.ts";
+import { sha256 } from "../crypto/digest.ts";
+import { verifySignature } from "../crypto/signature.ts";
+import { AuditError, VerificationError } from "../errors.ts";
+import { coseAlgorithm } from "../cose/algorithms.ts";
+import { HEADER } from "../cose/labels.ts";
+import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
+import type { ServiceKey } from "./trust_store.ts";
+
+/** The vds value of CCF receipts. */
+export const VDS_CCF = 2;
+/** Limits on attacker-controlled counts (spec: ccf-receipts §9). */
+export const CCF_LIMITS = { maxPathLength: 64, maxProofs: 8, maxEvidenceBytes: 1024 } as const;
+
+/** One step of a CCF path: the sibling hash and whether it is on the left. */
+export interface PathStep {
+  /** Whether the sibling is on the left. */
+  readonly left: boolean;
+  /** The 32-byte sibling hash. */
+  readonly hash: Uint8Array;
+}
+
+/** A decoded CCF inclusion proof. */
+export interface CcfProof {
+  /** `internal_transaction_hash` (32 bytes). */
+  readonly internalTransactionHash: Uint8Array;
+  /** `internal_evidence`, e.g. `ce:458.12440:<hex>`. */
+  readonly internalEvidence: string;
+  /** `data_hash`: the claims digest of the registered statement (32 bytes). */
+  readonly dataHash: Uint8Array;
+  /** The path, leaf upward. */
+  readonly path: readonly PathStep[];
+}
+
+/** What the first inclusion proof of a CCF receipt says, before any signature is checked. */
+export interface CcfReceiptFacts {
+  /** The root recomputed from the first proof (hex). */
+  readonly root?: string;
+  /** The registration txid from the first proof's evidence. */
+  readonly registeredTxid?: string;
+}
+
+function fail(code: "RECEIPT_PROOF_INVALID" | "RECEIPT_SIGNATURE_INVALID", message: string): never {
+  throw new VerificationError(code, message);
+}
+
+function bytes32(value: CborValue | undefined, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array) || value.length !== 32) {
+    fail("RECEIPT_PROOF_INVALID", `Inclusion proof ${what} must be a 32-byte string.`);
+  }
+  return value;
+}
+
+/**
+ * Decodes one inclusion proof (the content of one `396/-1` byte string), bounding every length.
+ *
+ * @example
+ * ```ts
+ * import { decodeCcfProof } from "./ccf.ts";
+ * import { fromHex } from "../bytes.ts";
+ * // {1: [h'00'*32, "ce:1.2:ab", h'00'*32], 2: []}
+ * const proof = decodeCcfProof(fromHex("a20183582000" + "00".repeat(31) + "6963653a312e323a6162" + "5820" + "00".repeat(32) + "0280"));
+ * console.assert(proof.internalEvidence === "ce:1.2:ab" && proof.path.length === 0);
+ * ```
+ */
+export function decodeCcfProof(bytes: Uint8Array): CcfProof {
+  let value: CborValue;
+  try {
+    value = decodeCbor(bytes);
+  } catch (error) {
+    return fail("RECEIPT_PROOF_INVALID", `Inclusion proof is not valid CBOR: ${(error as Error).message}`);
+  }
+  if (!(value instanceof Map)) fail("RECEIPT_PROOF_INVALID", "Inclusion proof must be a CBOR map.");
+  const map = value as Map<CborKey, CborValue>;
+  const leaf = map.get(1);
+  const path = map.get(2);
+  if (leaf === undefined) fail("RECEIPT_PROOF_INVALID", "Leaf must be present in inclusion proof.");
+  if (path === undefined) fail("RECEIPT_PROOF_INVALID", "Path must be present in inclusion proof.");
+  if (!Array.isArray(leaf) || leaf.length !== 3) {
+    fail("RECEIPT_PROOF_INVALID", "Inclusion proof leaf must be an array of 3 items.");
+  }
+  const evidence = leaf[1];
+  if (typeof evidence !== "string") {
+    fail("RECEIPT_PROOF_INVALID", "Inclusion proof internal evidence must be a text string.");
+  }
+  const evidenceLength = utf8(evidence).length;
+  if (evidenceLength < 1 || evidenceLength > CCF_LIMITS.maxEvidenceBytes) {
+    fail(
+      "RECEIPT_PROOF_INVALID",
+      `Inclusion proof internal evidence must be 1 to ${CCF_LIMITS.maxEvidenceBytes} bytes.`,
+    );
+  }
+  if (!Array.isArray(path)) fail("RECEIPT_PROOF_INVALID", "Inclusion proof path must be an array.");
+  if (path.length > CCF_LIMITS.maxPathLength) {
+    fail(
+      "RECEIPT_PROOF_INVALID",
+      `Inclusion proof path has ${path.length} steps, more than ${CCF_LIMITS.maxPathLength}.`,
+    );
+  }
+  return {
+    internalTransactionHash: bytes32(leaf[0], "internal transaction hash"),
+    internalEvidence: evidence,
+    dataHash: bytes32(leaf[2], "data hash"),
+    path: path.map((step, i) => {
+      if (!Array.isArray(step) || step.length !== 2 || typeof step[0] !== "boolean") {
+        fail("RECEIPT_PROOF_INVALID", `Inclusion proof path step ${i} must be [bool, bstr].`);
+      }
+      return { left: step[0], hash: bytes32(step[1], `path step ${i} hash`) };
+    }),
+  };
+}
+
+/**
+ * Computes the CCF leaf hash: SHA-256(internal_transaction_hash ‖ SHA-256(evidence) ‖ data_hash).
+ *
+ * @example
+ * ```ts
+ * import { ccfLeafHash } from "./ccf.ts";
+ * const leaf = await ccfLeafHash({ internalTransactionHash: new Uint8Array(32), internalEvidence: "ce:1.2:ab", dataHash: new Uint8Array(32), path: [] });
+ * console.assert(leaf.length === 32);
+ * ```
+ */
+export async function ccfLeafHash(proof: CcfProof): Promise<Uint8Array> {
+  const evidenceDigest = await sha256(utf8(proof.internalEvidence));
+  return sha256(concat([proof.internalTransactionHash, evidenceDigest, proof.dataHash]));
+}
+
+/**
+ * Folds a CCF path into the root it proves (plain SHA-256 of the concatenation, no RFC 9162 prefixes).
+ *
+ * @example
+ * ```ts
+ * import { foldCcfPath } from "./ccf.ts";
+ * const root = await foldCcfPath(new Uint8Array(32), [{ left: true, hash: new Uint8Array(32) }]);
+ * console.assert(root.length === 32);
+ * ```
+ */
+export async function foldCcfPath(leaf: Uint8Array, path: readonly PathStep[]): Promise<Uint8Array> {
+  if (path.length > CCF_LIMITS.maxPathLength) {
+    throw new AuditError(
+      "RECEIPT_MALFORMED",
+      `Cannot fold path: ${path.length} steps exceeds ${CCF_LIMITS.maxPathLength}`,
+    );
+  }
+  let acc = leaf;
+  for (const step of path) acc = await sha256(step.left ? concat([step.hash, acc]) : concat([acc, step.hash]));
+  return acc;
+}
+
+/**
+ * The registration txid in CCF internal evidence `ce:<view>.<seqno>:<64 hex>`, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { registrationTxid } from "./ccf.ts";
+ * console.assert(registrationTxid("ce:458.12440:" + "a".repeat(64)) === "458.12440");
+ * ```
+ */
+export function registrationTxid(evidence: string): string | undefined {
+  return /^ce:(\d+\.\d+):[0-9a-f]{64}$/.exec(evidence)?.[1];
+}
+
+/** Reads the receipt's inclusion proofs (steps 5–8 of the SDK order). */
+function inclusionProofs(receipt: CoseSign1): CcfProof[] {
+  const vdp = receipt.unprotectedHeader.get(HEADER.VDP);
+  if (vdp === undefined) fail("RECEIPT_PROOF_INVALID", "Verifiable data proof 396 is required.");
+  if (!(vdp instanceof Map)) fail("RECEIPT_PROOF_INVALID", "Verifiable data proof 396 must be a map.");
+  const inclusion = vdp.get(-1);
+  if (inclusion === undefined) fail("RECEIPT_PROOF_INVALID", "Inclusion proof is required.");
+  if (!Array.isArray(inclusion)) fail("RECEIPT_PROOF_INVALID", "Inclusion proofs must be an array.");
+  if (inclusion.length === 0) fail("RECEIPT_PROOF_INVALID", "At least one inclusion proof is required.");
+  if (inclusion.length > CCF_LIMITS.maxProofs) {
+    fail(
+      "RECEIPT_PROOF_INVALID",
+      `Receipt has ${inclusion.length} inclusion proofs, more than ${CCF_LIMITS.maxProofs}.`,
+    );
+  }
+  return inclusion.map((item) => {
+    if (!(item instanceof Uint8Array)) fail("RECEIPT_PROOF_INVALID", "Inclusion proof must be a byte string.");
+    return decodeCcfProof(item);
+  });
+}
+
+/**
+ * Verifies a CCF receipt against the claims digest of a statement with the issuer's key, in the SDK order:
+ * alg, alg/curve binding, kid, vds, proofs, signature over each proof's root, then the claims digest.
+ * Throws a {@linkcode VerificationError} whose message is the Python SDK's text for the failed step.
+ *
+ * @example
+ * ```ts ignore
+ * await verifyCcfReceipt(receipt, serviceKey, claimsDigest);
+ * ```
+ */
+export async function verifyCcfReceipt(
+  receipt: CoseSign1,
+  serviceKey: ServiceKey,
+  claimsDigest: Uint8Array | undefined,
+): Promise<void> {
+  const header = receipt.protectedHeader;
+  const alg = header.get(HEADER.ALG);
+  if (alg === undefined) fail("RECEIPT_PROOF_INVALID", "Algorithm not found in receipt protected headers.");
+  const algorithm = coseAlgorithm(alg);
+  const key = serviceKey.key;
+  if (key.kty !== "EC" || algorithm.curve !== key.crv) {
+    const expected = key.kty === "EC" ? { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" }[key.crv] : "EC";
+    throw new VerificationError(
+      "RECEIPT_ALG_MISMATCH",
+      `Algorithm mismatch. Expected ${expected}, found ${algorithm.name}.`,
+    );
+  }
+  const kid = header.get(HEADER.KID);
+  if (kid === undefined) fail("RECEIPT_PROOF_INVALID", "KID not found in receipt protected headers.");
+  const kidString = kid instanceof Uint8Array ? new TextDecoder().decode(kid) : String(kid);
+  if (kidString !== serviceKey.kid) throw new VerificationError("RECEIPT_KID_MISMATCH", "KID mismatch.");
+  const vds = header.get(HEADER.VDS);
+  if (vds === undefined) fail("RECEIPT_PROOF_INVALID", "Verifiable Data Structure is required.");
+  if (vds !== VDS_CCF) throw new VerificationError("RECEIPT_UNSUPPORTED_VDS", "Verifiable Data Structure is not CCF.");
+  const proofs = inclusionProofs(receipt);
+  for (const proof of proofs) {
+    const root = await foldCcfPath(await ccfLeafHash(proof), proof.path);
+    const valid = await verifySignature(
+      key,
+      algorithm.scheme,
+      sigStructure(receipt.protectedBytes, root),
+      receipt.signature,
+    );
+    if (!valid) fail("RECEIPT_SIGNATURE_INVALID", "Signature verification failed.");
+  }
+  if (claimsDigest !== undefined) {
+    for (const proof of proofs) {
+      if (!equalBytes(proof.dataHash, claimsDigest)) {
+        throw new VerificationError(
+          "RECEIPT_CLAIMS_DIGEST_MISMATCH",
+          `Claim digest mismatch: ${toHex(proof.dataHash)} != ${toHex(claimsDigest)}`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Reads the registration txid and recomputes the root from the first inclusion proof, for reporting; nothing is
+ * verified. Returns `{}` when the proof does not decode.
+ *
+ * @example
+ * ```ts ignore
+ * const { root, registeredTxid } = await ccfReceiptFacts(receipt);
+ * ```
+ */
+export async function ccfReceiptFacts(receipt: CoseSign1): Promise<CcfReceiptFacts> {
+  let proof: CcfProof | undefined;
+  try {
+    proof = inclusionProofs(receipt)[0];
+  } catch {
+    return {};
+  }
+  if (!proof) return {};
+  const root = toHex(await foldCcfPath(await ccfLeafHash(proof), proof.path));
+  const registeredTxid = registrationTxid(proof.internalEvidence);
+  return { root, ...(registeredTxid ? { registeredTxid } : {}) };
+}

@@ -1,0 +1,78 @@
+/**
+ * Signed transparency trust lists: a transparent statement whose payload lists service keys per issuer
+ * (content type `application/vnd.transparency-trust-list.v1+cose`). Its keys are imported only after the
+ * statement verifies, its receipts verify with keys already trusted, and its issuer is an accepted signer.
+ *
+ * @module
+ */
+
+import { PolicyError, VerificationError } from "../errors.ts";
+import { decodeCoseSign1 } from "../cose/sign1.ts";
+import { type StatementReport, verifyTransparentStatement } from "../statement.ts";
+import { type KeyEntry, parseTrustListPayload, TRUST_LIST_CONTENT_TYPE } from "./key_sets.ts";
+import type { TrustStore } from "./trust_store.ts";
+
+/** Options for {@linkcode verifyTrustList}. */
+export interface TrustListOptions {
+  /** Keys already trusted; the trust list's receipts must verify with them. */
+  readonly trustStore: TrustStore;
+  /** The statement issuers (did:x509 strings) accepted as signers of trust lists. */
+  readonly acceptedSigners: readonly string[];
+  /** The file name, for messages. */
+  readonly name: string;
+}
+
+/** A verified trust list. */
+export interface VerifiedTrustList {
+  /** The keys it lists, each with its issuer. */
+  readonly keys: readonly KeyEntry[];
+  /** The verification of the trust list statement itself. */
+  readonly report: StatementReport;
+}
+
+/**
+ * Verifies a signed trust list and returns its keys. Every receipt on it must come from an issuer already in the
+ * trust store and verify (authorized domains = the store's issuers, VerifyAllMatching, FailIfPresent).
+ *
+ * @example
+ * ```ts ignore
+ * const { keys } = await verifyTrustList(bytes, { trustStore, acceptedSigners: [did], name: "list.cose" });
+ * ```
+ */
+export async function verifyTrustList(bytes: Uint8Array, options: TrustListOptions): Promise<VerifiedTrustList> {
+  const report = await verifyTransparentStatement(bytes, {
+    trustStore: options.trustStore,
+    policy: {
+      authorizedDomains: options.trustStore.issuers(),
+      authorizedReceiptBehavior: "VerifyAllMatching",
+      unauthorizedReceiptBehavior: "FailIfPresent",
+    },
+  });
+  if (!report.valid) {
+    throw new VerificationError(
+      "TRUST_LIST_UNTRUSTED",
+      `Cannot trust the keys in ${options.name}: the trust list does not verify: ${report.error?.message}`,
+    );
+  }
+  if (report.statement.contentType !== TRUST_LIST_CONTENT_TYPE) {
+    throw new PolicyError(
+      "TRUST_LIST_UNTRUSTED",
+      `Cannot trust the keys in ${options.name}: content type is '${report.statement.contentType}', expected '${TRUST_LIST_CONTENT_TYPE}'`,
+    );
+  }
+  const signer = report.statement.issuer ?? "";
+  if (!options.acceptedSigners.includes(signer)) {
+    throw new PolicyError(
+      "TRUST_LIST_UNTRUSTED",
+      `Cannot trust the keys in ${options.name}: its signer '${signer}' is not an accepted trust list signer`,
+    );
+  }
+  const payload = decodeCoseSign1(bytes).payload;
+  if (payload === null) {
+    throw new VerificationError(
+      "TRUST_LIST_UNTRUSTED",
+      `Cannot trust the keys in ${options.name}: the payload is detached`,
+    );
+  }
+  return { keys: parseTrustListPayload(payload, options.name), report };
+}

@@ -1,0 +1,427 @@
+/**
+ * Transparent statement verification: the pipeline that ties COSE, X.509 / did:x509, CCF receipts and the
+ * receipt policy together. Decode → statement signature → issuer identity → receipts → policy → decision.
+ *
+ * @module
+ */
+
+import { type CborValue, decodeCbor } from "./cbor.ts";
+import { concat, equalBytes, toHex } from "./bytes.ts";
+import { digest, sha256 } from "./crypto/digest.ts";
+import { publicKeyToJwk } from "./crypto/public_key.ts";
+import { AuditError, type ErrorCode } from "./errors.ts";
+import { coseHash } from "./cose/algorithms.ts";
+import { epochSeconds, readClaims, type StatementClaims } from "./cose/claims.ts";
+import { kidText } from "./cose/key.ts";
+import { HEADER } from "./cose/labels.ts";
+import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "./cose/sign1.ts";
+import { type Certificate, parseCertificate } from "./x509/certificate.ts";
+import { resolveDidX509 } from "./x509/did_x509.ts";
+import { formatName } from "./x509/name.ts";
+import { ccfReceiptFacts, VDS_CCF, verifyCcfReceipt } from "./receipts/ccf.ts";
+import {
+  DEFAULT_RECEIPT_POLICY,
+  evaluateReceiptPolicy,
+  type ReceiptPolicy,
+  type ReceiptTreatment,
+  UNKNOWN_ISSUER_PREFIX,
+} from "./receipts/policy.ts";
+import type { TrustStore } from "./receipts/trust_store.ts";
+
+/** Limits on a transparent statement (spec: ccf-receipts §9). */
+export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
+
+/** A coded problem. */
+export interface Problem {
+  /** Stable code. */
+  readonly code: ErrorCode;
+  /** One-line message (the SDK's text where there is one). */
+  readonly message: string;
+}
+
+/** What was found about one receipt. */
+export interface ReceiptReport {
+  /** Position in header 394. */
+  readonly index: number;
+  /** The receipt issuer (CWT iss), or `__unknown-issuer::<i>`. */
+  readonly issuer: string;
+  /** The kid (UTF-8), when present. */
+  readonly kid?: string;
+  /** The verifiable data structure (395). */
+  readonly vds?: number;
+  /** The algorithm name. */
+  readonly alg?: string;
+  /** Whether the receipt verified against this statement. */
+  readonly valid: boolean;
+  /** How the receipt policy treated it. */
+  readonly treatment: ReceiptTreatment;
+  /** The recomputed Merkle root (hex). */
+  readonly root?: string;
+  /** The txid that signed the root (`ccf.v1`.txid). */
+  readonly signedTxid?: string;
+  /** The registration txid (from the leaf evidence). */
+  readonly registeredTxid?: string;
+  /** `https://<issuer>/entries/<registration txid>`. */
+  readonly entryUrl?: string;
+  /** CWT iat of the receipt, ISO-8601 UTC. */
+  readonly signedAt?: string;
+  /** Why it failed. */
+  readonly error?: Problem;
+}
+
+/** The result of verifying one transparent statement. */
+export interface StatementReport {
+  /** Whether the statement is valid: signature, issuer identity and receipt policy. */
+  readonly valid: boolean;
+  /** The first reason it is not. */
+  readonly error?: Problem;
+  /** Hex SHA-256 of the statement with its unprotected header emptied (always tag 18). */
+  readonly digest: string;
+  /** Normalised claims. */
+  readonly statement: StatementClaims & { readonly iatIso?: string };
+  /** The statement signature check. */
+  readonly signature: { readonly valid: boolean; readonly signer?: string; readonly error?: Problem };
+  /** The issuer identity check (did:x509 against x5chain). */
+  readonly identity: { readonly valid: boolean; readonly did?: string; readonly error?: Problem };
+  /** Per receipt, in 394 order. */
+  readonly receipts: readonly ReceiptReport[];
+  /** The receipt policy decision. */
+  readonly policy: { readonly ok: boolean; readonly failures: readonly string[]; readonly message?: string };
+  /** Things worth knowing that do not decide validity. */
+  readonly warnings: readonly string[];
+}
+
+/** Options for {@linkcode verifyTransparentStatement}. */
+export interface VerifyStatementOptions {
+  /** The offline service keys. */
+  readonly trustStore: TrustStore;
+  /** The receipt policy; the SDK defaults when omitted. */
+  readonly policy?: ReceiptPolicy;
+  /** The payload of a statement with a detached payload. */
+  readonly detachedPayload?: Uint8Array;
+}
+
+function problem(error: unknown): Problem {
+  if (error instanceof AuditError) return { code: error.code, message: error.message };
+  throw error;
+}
+
+/**
+ * The claims digest the service records: SHA-256 of `tag18([protected, {}, payload, signature])`, spliced from
+ * the raw items (spec: ccf-receipts §3).
+ *
+ * @example
+ * ```ts
+ * import { claimsDigest } from "./statement.ts";
+ * import { decodeCoseSign1 } from "./cose/sign1.ts";
+ * const msg = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x01, 0x02, 0x40, 0x40]));
+ * console.assert((await claimsDigest(msg)).length === 32);
+ * ```
+ */
+export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
+  return sha256(concat([
+    new Uint8Array([0xd2, 0x84]),
+    message.raw.protected,
+    new Uint8Array([0xa0]),
+    message.raw.payload,
+    message.raw.signature,
+  ]));
+}
+
+function iso(seconds: number | undefined): string | undefined {
+  if (seconds === undefined) return undefined;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(".000Z", "Z");
+}
+
+function readChain(message: CoseSign1, warnings: string[]): Certificate[] {
+  let value: CborValue | undefined = message.protectedHeader.get(HEADER.X5CHAIN);
+  if (value === undefined) {
+    value = message.unprotectedHeader.get(HEADER.X5CHAIN);
+    if (value === undefined) return [];
+    warnings.push("x5chain is in the unprotected header: the signer identity is not integrity-protected");
+  }
+  const items = value instanceof Uint8Array ? [value] : value;
+  if (!Array.isArray(items) || items.length === 0 || !items.every((c) => c instanceof Uint8Array)) {
+    throw new AuditError(
+      "COSE_MALFORMED",
+      "Cannot decode statement: x5chain must be a byte string or an array of byte strings",
+    );
+  }
+  return items.map((der, i) => {
+    try {
+      return parseCertificate(der as Uint8Array);
+    } catch (error) {
+      if (error instanceof AuditError) {
+        throw new AuditError("X509_MALFORMED", `Cannot decode x5chain certificate ${i}: ${error.message}`);
+      }
+      throw error;
+    }
+  });
+}
+
+async function checkX5t(message: CoseSign1, leaf: Certificate): Promise<void> {
+  const x5t = message.protectedHeader.get(HEADER.X5T);
+  if (x5t === undefined) return;
+  if (!Array.isArray(x5t) || x5t.length !== 2 || !(x5t[1] instanceof Uint8Array)) {
+    throw new AuditError("COSE_MALFORMED", "Cannot decode statement: x5t must be [hash algorithm, hash]");
+  }
+  const hash = coseHash(x5t[0]);
+  if (!hash) throw new AuditError("COSE_UNSUPPORTED_ALG", `Unsupported hash algorithm ${String(x5t[0])} in x5t`);
+  if (!equalBytes(await digest(hash, leaf.der), x5t[1])) {
+    throw new AuditError("X5T_MISMATCH", "x5t does not match the leaf certificate of x5chain");
+  }
+}
+
+async function checkSignature(
+  message: CoseSign1,
+  chain: readonly Certificate[],
+  detachedPayload: Uint8Array | undefined,
+): Promise<StatementReport["signature"]> {
+  const leaf = chain[0]!;
+  try {
+    await checkX5t(message, leaf);
+    if (!(await verifyCoseSign1(message, leaf.publicKey, detachedPayload))) {
+      return {
+        valid: false,
+        error: {
+          code: "COSE_SIGNATURE_INVALID",
+          message: "Statement signature does not verify with the x5chain leaf key",
+        },
+      };
+    }
+    return { valid: true };
+  } catch (error) {
+    return { valid: false, error: problem(error) };
+  }
+}
+
+async function checkIdentity(
+  issuer: string | undefined,
+  chain: readonly Certificate[],
+): Promise<StatementReport["identity"]> {
+  if (issuer === undefined) {
+    return { valid: false, error: { code: "DIDX509_INVALID", message: "The statement has no issuer (CWT iss)" } };
+  }
+  if (!issuer.startsWith("did:x509:")) {
+    return {
+      valid: false,
+      did: issuer,
+      error: {
+        code: "DIDX509_INVALID",
+        message: `Unsupported issuer type: '${issuer.split(":").slice(0, 2).join(":")}'`,
+      },
+    };
+  }
+  try {
+    const resolution = await resolveDidX509(issuer, chain);
+    const method = resolution.document.verificationMethod[0];
+    const signer = JSON.stringify(publicKeyToJwk(chain[0]!.publicKey));
+    if (!method || JSON.stringify(method.publicKeyJwk) !== signer) {
+      return {
+        valid: false,
+        did: issuer,
+        error: { code: "ISSUER_KEY_MISMATCH", message: "The did:x509 key is not the key that signed the statement" },
+      };
+    }
+    return { valid: true, did: issuer };
+  } catch (error) {
+    return { valid: false, did: issuer, error: problem(error) };
+  }
+}
+
+/** Reads header 394 into receipt byte strings, or the problem with it (Python SDK messages). */
+function receiptItems(message: CoseSign1): readonly Uint8Array[] | Problem {
+  const value = message.unprotectedHeader.get(HEADER.RECEIPTS);
+  if (value === undefined) {
+    return { code: "RECEIPTS_MISSING", message: "Embedded receipts not found in transparent statement." };
+  }
+  if (!Array.isArray(value)) return { code: "RECEIPT_MALFORMED", message: "Embedded receipts must be a CBOR array." };
+  if (value.length > STATEMENT_LIMITS.maxReceipts) {
+    return {
+      code: "RECEIPT_MALFORMED",
+      message: `The statement has ${value.length} receipts, more than ${STATEMENT_LIMITS.maxReceipts}`,
+    };
+  }
+  const index = value.findIndex((item) => !(item instanceof Uint8Array));
+  if (index >= 0) return { code: "RECEIPT_MALFORMED", message: `Receipt at index ${index} must be a byte string.` };
+  return value as Uint8Array[];
+}
+
+function isProblem(value: readonly Uint8Array[] | Problem): value is Problem {
+  return !Array.isArray(value);
+}
+
+function isLegacyReceipt(bytes: Uint8Array): boolean {
+  try {
+    const value = decodeCbor(bytes);
+    return Array.isArray(value) && value.length === 2 && value[0] instanceof Uint8Array && Array.isArray(value[1]);
+  } catch {
+    return false;
+  }
+}
+
+interface ReceiptOutcome {
+  readonly report: Omit<ReceiptReport, "treatment">;
+  /** Set when the receipt did not decode: malformed input rather than a failed check. */
+  readonly malformed?: Problem;
+}
+
+function decodeReceipt(bytes: Uint8Array, index: number): CoseSign1 | Problem {
+  if (bytes.length > STATEMENT_LIMITS.maxReceiptBytes) {
+    return {
+      code: "RECEIPT_MALFORMED",
+      message: `Cannot decode receipt ${index}: ${bytes.length} bytes, more than ${STATEMENT_LIMITS.maxReceiptBytes}`,
+    };
+  }
+  try {
+    return decodeCoseSign1(bytes, { what: `receipt ${index}`, requireTag: true });
+  } catch (error) {
+    if (isLegacyReceipt(bytes)) {
+      return {
+        code: "RECEIPT_LEGACY_FORMAT",
+        message:
+          `Cannot verify receipt ${index}: legacy CCF receipt format (pre-2025, not a COSE_Sign1) is not supported`,
+      };
+    }
+    return problem(error);
+  }
+}
+
+async function verifyReceipt(
+  bytes: Uint8Array,
+  index: number,
+  digestBytes: Uint8Array,
+  trustStore: TrustStore,
+): Promise<ReceiptOutcome> {
+  const unknown = `${UNKNOWN_ISSUER_PREFIX}${index}`;
+  const receipt = decodeReceipt(bytes, index);
+  if (!("protectedHeader" in receipt)) {
+    return { report: { index, issuer: unknown, valid: false, error: receipt }, malformed: receipt };
+  }
+
+  const header = receipt.protectedHeader;
+  const cwt = header.get(HEADER.CWT_CLAIMS);
+  const iss = cwt instanceof Map ? cwt.get(1) : undefined;
+  const issuer = typeof iss === "string" && iss.length > 0 ? iss : unknown;
+  const rawKid = header.get(HEADER.KID);
+  const kid = rawKid instanceof Uint8Array ? kidText(rawKid) : typeof rawKid === "string" ? rawKid : undefined;
+  const vds = header.get(HEADER.VDS);
+  const ccf = header.get("ccf.v1");
+  const signedTxid = ccf instanceof Map && typeof ccf.get("txid") === "string" ? ccf.get("txid") as string : undefined;
+  const signedAt = iso(cwt instanceof Map ? epochSeconds(cwt.get(6)) : undefined);
+  const claims = readClaims(header);
+  let report: Omit<ReceiptReport, "treatment"> = {
+    index,
+    issuer,
+    valid: false,
+    alg: claims.alg,
+    ...(kid !== undefined ? { kid } : {}),
+    ...(typeof vds === "number" ? { vds } : {}),
+    ...(signedTxid ? { signedTxid } : {}),
+    ...(signedAt ? { signedAt } : {}),
+  };
+  if (vds === VDS_CCF) report = { ...report, ...await ccfReceiptFacts(receipt) };
+  const failed = (code: ErrorCode, message: string): ReceiptOutcome => ({
+    report: { ...report, error: { code, message } },
+  });
+
+  if (issuer === unknown) {
+    return failed("RECEIPT_UNKNOWN_ISSUER", `Cannot verify receipt with unknown issuer '${issuer}'.`);
+  }
+  if (vds !== undefined && vds !== VDS_CCF) {
+    return failed(
+      "RECEIPT_UNSUPPORTED_VDS",
+      `Unsupported receipt type (vds ${String(vds)}): Verifiable Data Structure is not CCF.`,
+    );
+  }
+  if (kid === undefined) return failed("RECEIPT_MALFORMED", "KID not found in receipt protected headers.");
+  if (!trustStore.hasIssuer(issuer)) {
+    return failed(
+      "RECEIPT_KEY_NOT_FOUND",
+      `No keys available for issuer '${issuer}'. Either offline keys are not configured or network fallback is disabled.`,
+    );
+  }
+  const key = trustStore.find(issuer, kid);
+  if (!key) return failed("RECEIPT_KEY_NOT_FOUND", `Key with ID '${kid}' not found.`);
+  try {
+    await verifyCcfReceipt(receipt, key, digestBytes);
+    return { report: { ...report, valid: true } };
+  } catch (error) {
+    const p = problem(error);
+    return failed(p.code, p.message);
+  }
+}
+
+function withEntryUrl(report: Omit<ReceiptReport, "treatment">): Omit<ReceiptReport, "treatment"> {
+  if (report.issuer.startsWith(UNKNOWN_ISSUER_PREFIX) || !report.registeredTxid) return report;
+  return { ...report, entryUrl: `https://${report.issuer}/entries/${report.registeredTxid}` };
+}
+
+/**
+ * Verifies a transparent statement offline: the statement signature with the x5chain leaf, the did:x509 issuer
+ * against the chain, every receipt against the statement with the issuer's own keys, and the receipt policy.
+ * Throws an {@linkcode AuditError} when the statement itself cannot be decoded; every other problem is reported.
+ *
+ * @example
+ * ```ts ignore
+ * const report = await verifyTransparentStatement(bytes, { trustStore, policy });
+ * console.log(report.valid, report.digest, report.receipts[0]?.root);
+ * ```
+ */
+export async function verifyTransparentStatement(
+  bytes: Uint8Array,
+  options: VerifyStatementOptions,
+): Promise<StatementReport> {
+  const message = decodeCoseSign1(bytes, { what: "statement" });
+  const warnings: string[] = [];
+  if (!message.tagged) {
+    warnings.push("The statement has no COSE_Sign1 tag (18); its digest is computed over the tagged form");
+  }
+  const claims = readClaims(message.protectedHeader);
+  if (claims.layout === "cwt" && claims.subject === undefined) warnings.push("The statement has no subject (CWT sub)");
+  const digestBytes = await claimsDigest(message);
+  const chain = readChain(message, warnings);
+  const noChain: Problem = { code: "X5CHAIN_MISSING", message: "The statement has no x5chain (label 33)" };
+  const signature = chain.length > 0
+    ? await checkSignature(message, chain, options.detachedPayload)
+    : { valid: false, error: noChain };
+  const identity = chain.length > 0 ? await checkIdentity(claims.issuer, chain) : { valid: false, error: noChain };
+
+  const read = receiptItems(message);
+  const items = isProblem(read) ? undefined : read;
+  const itemsProblem = isProblem(read) ? read : undefined;
+  const outcomes = items
+    ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, digestBytes, options.trustStore)))
+    : [];
+  const decision = !itemsProblem
+    ? evaluateReceiptPolicy(
+      outcomes.map((o) => ({ issuer: o.report.issuer, failure: o.report.error?.message })),
+      options.policy ?? DEFAULT_RECEIPT_POLICY,
+    )
+    : { ok: false, failures: [itemsProblem.message], message: itemsProblem.message, treatment: [] };
+  const receipts = outcomes.map((o, i) => ({ ...withEntryUrl(o.report), treatment: decision.treatment[i]! }));
+  const malformed = itemsProblem ??
+    outcomes.find((o, i) => o.malformed && decision.treatment[i] !== "ignored")?.malformed;
+  const error = signature.error ?? identity.error ??
+    (decision.ok ? undefined : malformed ?? {
+      code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
+      message: decision.message!,
+    });
+  const iatIso = iso(claims.iat);
+  return {
+    valid: error === undefined,
+    ...(error ? { error } : {}),
+    digest: toHex(digestBytes),
+    statement: { ...claims, ...(iatIso ? { iatIso } : {}) },
+    signature: chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature,
+    identity,
+    receipts,
+    policy: {
+      ok: decision.ok,
+      failures: decision.failures,
+      ...(decision.message ? { message: decision.message } : {}),
+    },
+    warnings,
+  };
+}

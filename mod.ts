@@ -1,0 +1,52 @@
+/**
+ * scitt-audit: an offline auditor for SCITT / Microsoft Signing Transparency evidence.
+ *
+ * The library verifies transparent statements (COSE_Sign1 with CCF receipts) with no network: the statement
+ * signature with its x5chain leaf, the did:x509 issuer, every receipt against the statement with its issuer's
+ * own keys, and the receipt policy of the Azure Code Transparency SDKs. It touches no file system, clock or
+ * environment: it takes bytes and returns typed results.
+ *
+ * @example
+ * ```ts
+ * import { importKeySet, TrustStore, verifyTransparentStatement } from "./mod.ts";
+ *
+ * const store = new TrustStore();
+ * const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
+ * await importKeySet(store, new TextEncoder().encode(jwks), { name: "ledger.jwks.json", issuer: "ledger.example" });
+ * console.assert(store.issuers()[0] === "ledger.example");
+ * // const report = await verifyTransparentStatement(statementBytes, { trustStore: store });
+ * void verifyTransparentStatement;
+ * ```
+ *
+ * @module
+ */
+
+export { AuditError, type ErrorCode, isMalformedCode, PolicyError, VerificationError } from "./core/errors.ts";
+export { CborReader, CborTag, type CborValue, decodeCbor } from "./core/cbor.ts";
+export { type CoseSign1, decodeCoseSign1, sigStructure, verifyCoseSign1 } from "./core/cose/sign1.ts";
+export { type CoseAlgorithm, coseAlgorithm } from "./core/cose/algorithms.ts";
+export { readClaims, type StatementClaims } from "./core/cose/claims.ts";
+export { publicKeyFromCoseKey } from "./core/cose/key.ts";
+export { type CoseDescription, describeCose } from "./core/cose/describe.ts";
+export { type PublicKey, publicKeyFromJwk, publicKeyFromSpki, publicKeyToJwk } from "./core/crypto/public_key.ts";
+export { type SignatureScheme, verifySignature } from "./core/crypto/signature.ts";
+export { type Certificate, parseCertificate, parseCertificates } from "./core/x509/certificate.ts";
+export { resolveDidX509 } from "./core/x509/did_x509.ts";
+export { ccfLeafHash, decodeCcfProof, foldCcfPath, verifyCcfReceipt } from "./core/receipts/ccf.ts";
+export {
+  type AuthorizedReceiptBehavior,
+  DEFAULT_RECEIPT_POLICY,
+  evaluateReceiptPolicy,
+  type ReceiptPolicy,
+  type UnauthorizedReceiptBehavior,
+} from "./core/receipts/policy.ts";
+export { computeKid, TrustStore } from "./core/receipts/trust_store.ts";
+export { type KeySetFile, parseKeySet } from "./core/receipts/key_sets.ts";
+export { importKeySet, type KeyImport } from "./core/receipts/import_keys.ts";
+export { verifyTrustList } from "./core/receipts/trust_list.ts";
+export {
+  claimsDigest,
+  type ReceiptReport,
+  type StatementReport,
+  verifyTransparentStatement,
+} from "./core/statement.ts";

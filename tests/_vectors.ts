@@ -8,7 +8,8 @@
 import { fileURLToPath } from "node:url";
 
 function locateVectors(): string | undefined {
-  const override = Deno.env.get("SCITT_AUDIT_VECTORS");
+  const envAllowed = Deno.permissions.querySync({ name: "env", variable: "SCITT_AUDIT_VECTORS" }).state === "granted";
+  const override = envAllowed ? Deno.env.get("SCITT_AUDIT_VECTORS") : undefined;
   const candidate = override ?? fileURLToPath(new URL("../../shared/vectors", import.meta.url));
   try {
     return Deno.statSync(candidate).isDirectory ? candidate : undefined;

@@ -62,7 +62,7 @@ const RFC6979_SAMPLES = [
 Deno.test('signEcdsa() reproduces the RFC 6979 deterministic signatures of "sample" on P-256 and P-384', async () => {
   for (const sample of RFC6979_SAMPLES) {
     const key = ecKeyFromScalar(sample.curve, BigInt(`0x${sample.d}`));
-    const signature = await signEcdsa(key, utf8("sample"), sample.hash);
+    const signature = await signEcdsa(key, utf8("sample"), { hash: sample.hash });
     assertEquals(toHex(signature), toHex(fromHex(sample.r + sample.s)), `${sample.curve.name} signature`);
   }
 });

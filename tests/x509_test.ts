@@ -32,7 +32,7 @@ function assertMalformed(action: () => unknown, message: string): void {
 async function assertChainError(chain: readonly Certificate[], message: string, validAt?: Date): Promise<void> {
   await assert.rejects(verifyChain(chain, validAt ? { validAt } : {}), (error) => {
     assert.ok(error instanceof VerificationError);
-    assert.equal(error.code, "DIDX509_INVALID");
+    assert.equal(error.code, "X509_CHAIN_INVALID");
     assert.equal(error.message, message);
     return true;
   });

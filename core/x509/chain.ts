@@ -58,7 +58,7 @@ export const CHAIN_ERROR = {
 const MAX_CHAIN_LENGTH = 16;
 
 function fail(message: string): never {
-  throw new VerificationError("DIDX509_INVALID", message);
+  throw new VerificationError("X509_CHAIN_INVALID", message);
 }
 
 /**
@@ -76,7 +76,7 @@ function fail(message: string): never {
  * 7. no critical extension outside the allowed list;
  * 8. the path is exactly the supplied list.
  *
- * Failures are `VerificationError` `DIDX509_INVALID` with the spec's exact message (see {@linkcode CHAIN_ERROR}).
+ * Failures are `VerificationError` `X509_CHAIN_INVALID` with the spec's exact message (see {@linkcode CHAIN_ERROR}).
  *
  * @example
  * ```ts

@@ -3,8 +3,9 @@
  *
  * The library verifies transparent statements (COSE_Sign1 with CCF receipts) with no network: the statement
  * signature with its x5chain leaf, the did:x509 issuer, every receipt against the statement with its issuer's
- * own keys, and the receipt policy of the Azure Code Transparency SDKs. It touches no file system, clock or
- * environment: it takes bytes and returns typed results.
+ * own keys, and the receipt policy of the Azure Code Transparency SDKs. It runs audit playbooks into signed
+ * reports, reads audit bundles, and verifies SEV-SNP / UVM / MAA attestation evidence. It touches no file system,
+ * clock or environment: it takes bytes and returns typed results.
  *
  * @example
  * ```ts
@@ -50,3 +51,27 @@ export {
   type StatementReport,
   verifyTransparentStatement,
 } from "./core/statement.ts";
+export { RFC9162_LEAF_RULES, type Rfc9162LeafRule, verifyRfc9162Receipt } from "./core/receipts/rfc9162.ts";
+export { loadPlaybook, type Playbook, PlaybookError, runPlaybook } from "./core/playbook/mod.ts";
+export {
+  type AuditReport,
+  canonicalJson,
+  type Finding,
+  importAuditorKey,
+  importAuditorPublicKey,
+  renderHtml,
+  renderJunit,
+  signReport,
+  verifySignedReport,
+} from "./core/report/mod.ts";
+export { encodeBundle, readBundle } from "./core/bundle/mod.ts";
+export {
+  AMD_ROOTS,
+  parseNodeQuotes,
+  parseSnpReport,
+  verifyAttestedService,
+  verifyMaaToken,
+  verifyNodeQuotes,
+  verifySnpReport,
+  verifyUvmEndorsement,
+} from "./core/attestation/mod.ts";

@@ -6,15 +6,27 @@
  */
 
 import { AuditError } from "../core/errors.ts";
+import { bundleCommand } from "./commands/bundle.ts";
 import { didx509Command } from "./commands/didx509.ts";
 import { inspectCommand } from "./commands/inspect.ts";
+import { keysCommand } from "./commands/keys.ts";
+import { reportCommand } from "./commands/report.ts";
+import { runCommand } from "./commands/run.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { CliError, EXIT, exitFor } from "./exit.ts";
 import { type Io, processIo } from "./io.ts";
 import type { Command } from "./options.ts";
 import { VERSION } from "./version.ts";
 
-const COMMANDS: readonly Command[] = [verifyCommand, inspectCommand, didx509Command];
+const COMMANDS: readonly Command[] = [
+  runCommand,
+  bundleCommand,
+  verifyCommand,
+  inspectCommand,
+  didx509Command,
+  reportCommand,
+  keysCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -27,6 +27,7 @@ import {
   UNKNOWN_ISSUER_PREFIX,
 } from "./receipts/policy.ts";
 import type { TrustStore } from "./receipts/trust_store.ts";
+import type { VerificationCache } from "./verification_cache.ts";
 
 /** Limits on a transparent statement (spec: ccf-receipts §9). */
 export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
@@ -99,6 +100,8 @@ export interface VerifyStatementOptions {
   readonly policy?: ReceiptPolicy;
   /** The payload of a statement with a detached payload. */
   readonly detachedPayload?: Uint8Array;
+  /** Outcomes shared by the statements of one run (receipt signatures, issuer chains), e.g. `new VerificationCache()`. */
+  readonly cache?: VerificationCache;
 }
 
 function problem(error: unknown): Problem {
@@ -293,6 +296,7 @@ async function verifyReceipt(
   index: number,
   digestBytes: Uint8Array,
   trustStore: TrustStore,
+  cache: VerificationCache | undefined,
 ): Promise<ReceiptOutcome> {
   const unknown = `${UNKNOWN_ISSUER_PREFIX}${index}`;
   const receipt = decodeReceipt(bytes, index);
@@ -345,7 +349,7 @@ async function verifyReceipt(
   const key = trustStore.find(issuer, kid);
   if (!key) return failed("RECEIPT_KEY_NOT_FOUND", `Key with ID '${kid}' not found.`);
   try {
-    await verifyCcfReceipt(receipt, key, digestBytes);
+    await verifyCcfReceipt(receipt, key, digestBytes, cache ? { cache } : {});
     return { report: { ...report, valid: true } };
   } catch (error) {
     const p = problem(error);
@@ -386,13 +390,16 @@ export async function verifyTransparentStatement(
   const signature = chain.length > 0
     ? await checkSignature(message, chain, options.detachedPayload)
     : { valid: false, error: noChain };
-  const identity = chain.length > 0 ? await checkIdentity(claims.issuer, chain) : { valid: false, error: noChain };
+  const identify = () => checkIdentity(claims.issuer, chain);
+  const identity = chain.length > 0
+    ? await (options.cache?.identity(claims.issuer, chain, identify) ?? identify())
+    : { valid: false, error: noChain };
 
   const read = receiptItems(message);
   const items = isProblem(read) ? undefined : read;
   const itemsProblem = isProblem(read) ? read : undefined;
   const outcomes = items
-    ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, digestBytes, options.trustStore)))
+    ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, digestBytes, options.trustStore, options.cache)))
     : [];
   const decision = !itemsProblem
     ? evaluateReceiptPolicy(

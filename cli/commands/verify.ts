@@ -4,7 +4,6 @@
  * @module
  */
 
-import { AuditError, isMalformedCode } from "../../core/errors.ts";
 import {
   AUTHORIZED_BEHAVIORS,
   type AuthorizedReceiptBehavior,
@@ -14,17 +13,21 @@ import {
   type UnauthorizedReceiptBehavior,
 } from "../../core/receipts/policy.ts";
 import type { KeyImport } from "../../core/receipts/import_keys.ts";
-import { type StatementReport, verifyTransparentStatement } from "../../core/statement.ts";
-import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
-import { baseName, type Io, paint, readInput } from "../io.ts";
+import type { StatementReport } from "../../core/statement.ts";
+import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
+import { EXIT, type ExitStatus, usage, worstExit } from "../exit.ts";
+import { baseName, type Io, paint } from "../io.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
+import { ProgressBar } from "../progress.ts";
+import { listStatementFiles } from "../statement_files.ts";
 import { loadTrustStore } from "../trust.ts";
 
-const HELP = `Usage: scitt-audit verify <statement>... --keys ISSUER=FILE... [options]
+const HELP = `Usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]
 
 Verifies MST / SCITT transparent statements offline, as the Azure Code Transparency SDKs do: the statement
 signature with its x5chain leaf, the did:x509 issuer against the chain, every receipt (CCF, vds 2) against
-the statement with its issuer's own keys, and the receipt policy.
+the statement with its issuer's own keys, and the receipt policy. A directory stands for the *.cose and
+*.scitt files below it, in sorted order; results are reported in the order given.
 
 Keys (repeatable, loaded in order):
   --keys ISSUER=FILE     keys of one transparency service: /jwks JSON, /.well-known/scitt-keys CBOR,
@@ -41,8 +44,12 @@ Receipt policy (defaults as in the SDKs, except the authorized domains):
   --authorized-receipt-behavior B    VerifyAnyMatching | VerifyAllMatching (default) | RequireAll
   --unauthorized-receipt-behavior B  VerifyAll | IgnoreAll | FailIfPresent (default)
 
+Bulk verification:
+  --workers N     verify in N worker threads (default: auto, one per core, 2 to 4, from ${LARGE_SET}
+                  statements up; 1 below that)
+
 Output:
-  --json          one JSON object: {"policy", "keys", "statements": [...]}
+  --json          one JSON object: {"policy", "keys", "statements": [...]}, streamed as verified
   -v, --verbose   explain each step
   -q, --quiet     print only failures
   -h, --help      this help
@@ -86,35 +93,6 @@ function choosePolicy(values: Record<string, unknown>, keyIssuers: readonly stri
     },
     domainsFrom: domains === undefined ? "keys" : "option",
   };
-}
-
-/** One statement's outcome: a report, or the error that kept it from being verified. */
-type Outcome =
-  | { readonly file: string; readonly report: StatementReport; readonly exit: ExitStatus }
-  | { readonly file: string; readonly error: { code: string; message: string }; readonly exit: ExitStatus };
-
-async function verifyFile(file: string, run: (bytes: Uint8Array) => Promise<StatementReport>): Promise<Outcome> {
-  try {
-    const report = await run(await readInput(file));
-    const exit = report.valid
-      ? EXIT.OK
-      : report.error && isMalformedCode(report.error.code)
-      ? EXIT.MALFORMED
-      : EXIT.FAILED;
-    return { file, report, exit };
-  } catch (error) {
-    if (error instanceof CliError) {
-      return {
-        file,
-        error: { code: error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE", message: error.message },
-        exit: error.exit,
-      };
-    }
-    if (error instanceof AuditError) {
-      return { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
-    }
-    throw error;
-  }
 }
 
 function jsonStatement(outcome: Outcome): unknown {
@@ -262,6 +240,7 @@ async function run(args: string[], io: Io): Promise<number> {
     "authorized-domains": { type: "string" },
     "authorized-receipt-behavior": { type: "string" },
     "unauthorized-receipt-behavior": { type: "string" },
+    workers: { type: "string" },
     json: { type: "boolean" },
     verbose: { type: "boolean", short: "v" },
     quiet: { type: "boolean", short: "q" },
@@ -275,30 +254,68 @@ async function run(args: string[], io: Io): Promise<number> {
     throw usage("verify: name at least one statement file; see 'scitt-audit verify --help'");
   }
   if (values.verbose && values.quiet) throw usage("verify: --verbose and --quiet cannot be combined");
-  const { store, imports } = await loadTrustStore(values.keys ?? [], values["trust-list-signer"] ?? []);
+  const keys = values.keys ?? [];
+  const trustListSigners = values["trust-list-signer"] ?? [];
+  const { store, imports } = await loadTrustStore(keys, trustListSigners);
   const choice = choosePolicy(values, store.issuers());
-  const verifyBytes = (bytes: Uint8Array) =>
-    verifyTransparentStatement(bytes, { trustStore: store, policy: choice.policy });
+  const files = await listStatementFiles(positionals);
+  const workers = chooseWorkers(values.workers, files.length);
+  const outcomes = workers === 1
+    ? verifyInThread(files, fileVerifier(store, choice.policy).verify)
+    : verifyInWorkers(files, { keys, trustListSigners, policy: choice.policy }, { workers });
 
-  const human = !values.json;
-  if (human) printKeys(io, imports, choice, values.verbose ?? false, values.quiet ?? false);
-  const outcomes: Outcome[] = [];
-  for (const file of positionals) {
-    const outcome = await verifyFile(file, verifyBytes);
-    outcomes.push(outcome);
-    if (human) printHuman(io, outcome, values.verbose ?? false, values.quiet ?? false);
-  }
-  if (values.json) {
-    io.out(JSON.stringify({
+  const verbose = values.verbose ?? false;
+  const quiet = values.quiet ?? false;
+  const json = values.json ?? false;
+  if (json) {
+    const head = JSON.stringify({
       policy: { ...choice.policy, authorizedDomainsFrom: choice.domainsFrom },
       keys: imports,
-      statements: outcomes.map(jsonStatement),
-    }));
-  } else if (!values.quiet && outcomes.length > 1) {
-    const valid = outcomes.filter((o) => o.exit === EXIT.OK).length;
-    io.out(`${valid} valid, ${outcomes.length - valid} not valid (${outcomes.length} statements)`);
+    });
+    io.write(`${head.slice(0, -1)},"statements":[`);
+  } else {
+    printKeys(io, imports, choice, verbose, quiet);
   }
-  return worstExit(outcomes.map((o) => o.exit));
+  const progress = io.status && !json && !quiet ? new ProgressBar(io.status, files.length) : undefined;
+  const exits = new Set<ExitStatus>();
+  let count = 0;
+  let valid = 0;
+  try {
+    for await (const outcome of outcomes) {
+      if (json) io.write(`${count > 0 ? "," : ""}${JSON.stringify(jsonStatement(outcome))}`);
+      else {
+        progress?.clear();
+        printHuman(io, outcome, verbose, quiet);
+      }
+      count++;
+      if (outcome.exit === EXIT.OK) valid++;
+      exits.add(outcome.exit);
+      progress?.update(count);
+    }
+  } finally {
+    progress?.clear();
+  }
+  if (json) io.out("]}");
+  else if (!quiet && count > 1) io.out(`${valid} valid, ${count - valid} not valid (${count} statements)`);
+  return worstExit([...exits]);
+}
+
+/** The most worker threads `--workers auto` starts. */
+const MAX_AUTO_WORKERS = 4;
+/** The most worker threads `--workers N` accepts. */
+const MAX_WORKERS = 64;
+
+/** `--workers`: a number from 1 to 64, or auto (one per core, 2 to 4, for large sets; 1 otherwise). */
+function chooseWorkers(value: string | undefined, statements: number): number {
+  if (value === undefined || value === "auto") {
+    if (statements < LARGE_SET) return 1;
+    return Math.min(MAX_AUTO_WORKERS, Math.max(2, navigator.hardwareConcurrency || 1));
+  }
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS) {
+    throw usage(`--workers must be auto or a number from 1 to ${MAX_WORKERS}; found '${value}'`);
+  }
+  return n;
 }
 
 /** The `verify` command. */

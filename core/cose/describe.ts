@@ -89,7 +89,17 @@ function time(value: CborValue): Json {
   return Number.isNaN(date.getTime()) ? seconds : `${seconds} (${date.toISOString().replace(".000Z", "Z")})`;
 }
 
-function certificateSummary(der: CborValue): Json {
+/**
+ * Summarises a DER certificate: subject, issuer, validity and key; a value that is not one is shown as it is.
+ *
+ * @example
+ * ```ts
+ * import { certificateSummary } from "./describe.ts";
+ * const summary = certificateSummary(new Uint8Array([0x30, 0x00])) as { error: string };
+ * console.assert(typeof summary.error === "string");
+ * ```
+ */
+export function certificateSummary(der: CborValue): Json {
   if (!(der instanceof Uint8Array)) return cborToJson(der);
   try {
     const cert = parseCertificate(der);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { toHex } from "../bytes.ts";
 import { DER, derChildren, derUnsigned, expectTag, readDer } from "../der.ts";
 import { AuditError } from "../errors.ts";
 import type { HashName } from "./digest.ts";
@@ -16,7 +17,12 @@ export type SignatureScheme =
   | { readonly name: "RSASSA-PKCS1-v1_5"; readonly hash: HashName }
   | { readonly name: "Ed25519" };
 
-const imported = new WeakMap<PublicKey, Map<string, Promise<CryptoKey>>>();
+/**
+ * Imported keys by scheme and SPKI bytes: every statement parses its own copy of its signer's certificate, and
+ * thousands of statements share a few signers. Bounded, oldest forgotten first.
+ */
+const imported = new Map<string, Promise<CryptoKey>>();
+const MAX_IMPORTED = 256;
 
 function importParams(key: PublicKey, scheme: SignatureScheme): RsaHashedImportParams | EcKeyImportParams | Algorithm {
   switch (scheme.name) {
@@ -37,16 +43,16 @@ function importParams(key: PublicKey, scheme: SignatureScheme): RsaHashedImportP
 function cryptoKeyFor(key: PublicKey, scheme: SignatureScheme): Promise<CryptoKey> {
   const params = importParams(key, scheme);
   const cacheKey = scheme.name === "ECDSA" || scheme.name === "Ed25519" ? scheme.name : `${scheme.name}/${scheme.hash}`;
-  let perKey = imported.get(key);
-  if (!perKey) imported.set(key, perKey = new Map());
-  let pending = perKey.get(cacheKey);
+  const id = `${cacheKey}|${toHex(key.spki)}`;
+  let pending = imported.get(id);
   if (!pending) {
+    if (imported.size >= MAX_IMPORTED) imported.delete(imported.keys().next().value!);
     pending = crypto.subtle.importKey("spki", key.spki as Uint8Array<ArrayBuffer>, params, false, ["verify"]).catch(
       (cause) => {
         throw new AuditError("KEY_UNSUPPORTED", `Cannot import public key for ${scheme.name}: ${cause.message}`);
       },
     );
-    perKey.set(cacheKey, pending);
+    imported.set(id, pending);
   }
   return pending;
 }

@@ -15,6 +15,7 @@ import { coseAlgorithm } from "../cose/algorithms.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
 import type { ServiceKey } from "./trust_store.ts";
+import type { VerificationCache } from "../verification_cache.ts";
 
 /** The vds value of CCF receipts. */
 export const VDS_CCF = 2;
@@ -190,6 +191,12 @@ function inclusionProofs(receipt: CoseSign1): CcfProof[] {
   });
 }
 
+/** Options for {@linkcode verifyCcfReceipt}. */
+export interface VerifyCcfReceiptOptions {
+  /** Remembers the signature over each root, for runs where many receipts share one. */
+  readonly cache?: VerificationCache;
+}
+
 /**
  * Verifies a CCF receipt against the claims digest of a statement with the issuer's key, in the SDK order:
  * alg, alg/curve binding, kid, vds, proofs, signature over each proof's root, then the claims digest.
@@ -204,6 +211,7 @@ export async function verifyCcfReceipt(
   receipt: CoseSign1,
   serviceKey: ServiceKey,
   claimsDigest: Uint8Array | undefined,
+  options: VerifyCcfReceiptOptions = {},
 ): Promise<void> {
   const header = receipt.protectedHeader;
   const alg = header.get(HEADER.ALG);
@@ -227,12 +235,14 @@ export async function verifyCcfReceipt(
   const proofs = inclusionProofs(receipt);
   for (const proof of proofs) {
     const root = await foldCcfPath(await ccfLeafHash(proof), proof.path);
-    const valid = await verifySignature(
+    const signed = {
+      scheme: algorithm.name,
       key,
-      algorithm.scheme,
-      sigStructure(receipt.protectedBytes, root),
-      receipt.signature,
-    );
+      data: sigStructure(receipt.protectedBytes, root),
+      signature: receipt.signature,
+    };
+    const verify = () => verifySignature(key, algorithm.scheme, signed.data, signed.signature);
+    const valid = await (options.cache?.signature(signed, verify) ?? verify());
     if (!valid) fail("RECEIPT_SIGNATURE_INVALID", "Signature verification failed.");
   }
   if (claimsDigest !== undefined) {

@@ -101,6 +101,9 @@ export function evaluateReceiptPolicy(receipts: readonly PolicyReceipt[], policy
   if (policy.unauthorizedReceiptBehavior === "FailIfPresent") {
     const offender = receipts.findIndex((r) => !isAuthorized(r.issuer));
     if (offender >= 0) {
+      receipts.forEach((r, i) => {
+        if (isAuthorized(r.issuer)) treatment[i] = "authorized";
+      });
       treatment[offender] = "rejected-unauthorized";
       return decide(
         [`Receipt issuer '${receipts[offender]!.issuer}' is not in the authorized domain list.`],

@@ -1,0 +1,145 @@
+/**
+ * Benchmark 2, end to end: `scitt-audit verify` (in process, `-q`) over a forged corpus of 10,000 MST-shaped
+ * transparent statements, with one worker and with two, against the signature floor — the signature checks the
+ * verifier cannot avoid, timed alone in the same run through the same backend (`core/crypto/signature.ts`),
+ * as many at once as one verifying thread keeps in flight.
+ *
+ * @module
+ */
+
+import { runCli } from "../cli/main.ts";
+import type { Io } from "../cli/io.ts";
+import { verifySignature } from "../core/crypto/signature.ts";
+import { coseAlgorithm } from "../core/cose/algorithms.ts";
+import { parseCertificate } from "../core/x509/certificate.ts";
+import { verifyCertificateSignature } from "../core/x509/signature_algorithm.ts";
+import { type BulkCorpus, writeBulkCorpus } from "./_bulk_corpus.ts";
+
+/** The figures benchmark 2 reports. */
+export interface BulkFigures {
+  /** Statements in the corpus, e.g. `10000`. */
+  readonly statements: number;
+  /** Wall time of `verify --workers 1` over the corpus. */
+  readonly oneWorkerSeconds: number;
+  /** Wall time of `verify --workers 2` over the corpus. */
+  readonly twoWorkerSeconds: number;
+  /** Wall time of the unavoidable signature checks alone, one thread. */
+  readonly signatureFloorSeconds: number;
+}
+
+/** Targets from the issue: one worker within 1.3 × the floor; two workers at least 1.7x faster than one. */
+export const BULK_TARGETS = { overFloor: 1.3, twoOverOne: 1.7 } as const;
+
+const STATEMENTS = 10_000;
+const PER_ROOT = 100;
+const SIGNERS = 4;
+/** Earlier ledger transactions per signed root: with the batch, a tree of 128 leaves (7-level paths). */
+const HISTORY = 27;
+/** As many checks at once as `verifyInThread` keeps statements in flight. */
+const IN_FLIGHT = 8;
+
+const quietIo: Io = {
+  out: () => {},
+  write: () => {},
+  err: (line) => console.error(line),
+  color: false,
+};
+
+async function timeVerify(corpus: BulkCorpus, workers: number): Promise<number> {
+  const args = ["verify", corpus.statementsDir, "--keys", corpus.keysArg, "-q", "--workers", String(workers)];
+  const started = performance.now();
+  const exit = await runCli(args, quietIo);
+  const seconds = (performance.now() - started) / 1000;
+  if (exit !== 0) throw new Error(`Cannot benchmark: verify --workers ${workers} exited ${exit} on the corpus`);
+  return seconds;
+}
+
+/** The signature checks one verifying thread cannot avoid, each yielding whether it held. */
+function floorChecks(corpus: BulkCorpus): (() => Promise<boolean>)[] {
+  const ps384 = coseAlgorithm(-38).scheme;
+  const es384 = coseAlgorithm(-35).scheme;
+  const chainChecks = corpus.chains.flatMap((ders) => {
+    const certs = ders.map(parseCertificate);
+    return certs.map((cert, i) => () => verifyCertificateSignature(cert, (certs[i + 1] ?? cert).publicKey));
+  });
+  return [
+    ...corpus.statementSignatures.map((s) => () => verifySignature(s.key, ps384, s.data, s.signature)),
+    ...corpus.receiptSignatures.map((s) => () => verifySignature(s.key, es384, s.data, s.signature)),
+    ...chainChecks,
+  ];
+}
+
+async function timeFloor(checks: readonly (() => Promise<boolean>)[]): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const lane = async () => {
+    while (next < checks.length) {
+      if (!(await checks[next++]!())) throw new Error("Cannot benchmark: a corpus signature does not verify");
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Forges the corpus into a temporary directory, measures, and removes the directory.
+ *
+ * @example
+ * ```ts ignore
+ * const figures = await bulkBench();
+ * console.log(formatBulk(figures).join("\n"));
+ * ```
+ */
+export async function bulkBench(): Promise<BulkFigures> {
+  const dir = await Deno.makeTempDir({ prefix: "scitt-audit-bulk-" });
+  try {
+    console.error(`bulk: forging ${STATEMENTS} statements in ${dir} …`);
+    const corpus = await writeBulkCorpus(dir, {
+      statements: STATEMENTS,
+      perRoot: PER_ROOT,
+      signers: SIGNERS,
+      history: HISTORY,
+    });
+    const checks = floorChecks(corpus);
+    // Warm-up: compile the verifier and import every key once, outside the timed runs.
+    await timeFloor(checks.slice(0, IN_FLIGHT));
+    const signatureFloorSeconds = await timeFloor(checks);
+    const oneWorkerSeconds = await timeVerify(corpus, 1);
+    const twoWorkerSeconds = await timeVerify(corpus, 2);
+    return { statements: corpus.statements, oneWorkerSeconds, twoWorkerSeconds, signatureFloorSeconds };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Prints the figures with their ratios and the targets.
+ *
+ * @example
+ * ```ts
+ * import { formatBulk } from "./bulk_bench.ts";
+ * const lines = formatBulk({ statements: 100, oneWorkerSeconds: 1, twoWorkerSeconds: 0.5, signatureFloorSeconds: 0.9 });
+ * console.assert(lines.some((line) => line.includes("2.00x")));
+ * ```
+ */
+export function formatBulk(figures: BulkFigures): string[] {
+  const overFloor = figures.oneWorkerSeconds / figures.signatureFloorSeconds;
+  const twoOverOne = figures.oneWorkerSeconds / figures.twoWorkerSeconds;
+  const verdict = (met: boolean) => met ? "met" : "MISSED";
+  const rate = (seconds: number) => `${Math.round(figures.statements / seconds)} statements/s`.padStart(20);
+  const s = (seconds: number) => `${seconds.toFixed(2)} s`.padStart(9);
+  return [
+    `Bulk: verify ${figures.statements} transparent statements (PS384 RSA-3072 signers with x5chain, ES384 CCF ` +
+    `receipts, ${PER_ROOT} per signed root)`,
+    `  one worker       ${s(figures.oneWorkerSeconds)} ${rate(figures.oneWorkerSeconds)}`,
+    `  two workers      ${s(figures.twoWorkerSeconds)} ${rate(figures.twoWorkerSeconds)}`,
+    `  signature floor  ${s(figures.signatureFloorSeconds)}  (${figures.statements} PS384 + ` +
+    `${Math.ceil(figures.statements / PER_ROOT)} ES384 receipt + ${SIGNERS * 3} certificate signatures, one thread)`,
+    `  one worker vs floor: ${overFloor.toFixed(2)} × (target ≤ ${BULK_TARGETS.overFloor}: ${
+      verdict(overFloor <= BULK_TARGETS.overFloor)
+    })`,
+    `  two workers vs one: ${twoOverOne.toFixed(2)}x faster (target ${BULK_TARGETS.twoOverOne}x: ${
+      verdict(twoOverOne >= BULK_TARGETS.twoOverOne)
+    })`,
+  ];
+}

@@ -1,0 +1,34 @@
+/**
+ * `deno task bench`: runs every benchmark section in turn and prints its figures and ratios; with `--json`,
+ * prints one JSON object keyed by section instead. A new benchmark is one more entry in {@linkcode SECTIONS}.
+ *
+ * @module
+ */
+
+import { bulkBench, type BulkFigures, formatBulk } from "./bulk_bench.ts";
+import { formatMerkle, merkleBench, type MerkleFigures } from "./merkle_bench.ts";
+
+/** One benchmark: a name (the key in the JSON output), how to run it and how to print its figures. */
+interface Section<Figures> {
+  readonly name: string;
+  readonly run: () => Promise<Figures>;
+  readonly format: (figures: Figures) => string[];
+}
+
+function section<Figures>(entry: Section<Figures>): Section<unknown> {
+  return entry as Section<unknown>;
+}
+
+const SECTIONS: readonly Section<unknown>[] = [
+  section<MerkleFigures>({ name: "merkle", run: merkleBench, format: formatMerkle }),
+  section<BulkFigures>({ name: "bulk", run: bulkBench, format: formatBulk }),
+];
+
+const json = Deno.args.includes("--json");
+const results: Record<string, unknown> = {};
+for (const { name, run, format } of SECTIONS) {
+  const figures = await run();
+  results[name] = figures;
+  if (!json) console.log(format(figures).join("\n"));
+}
+if (json) console.log(JSON.stringify(results));

@@ -1,0 +1,199 @@
+/**
+ * Bulk verification for `verify`: many statement files verified with shared work (one
+ * {@linkcode VerificationCache} per thread), a few at a time in this thread or spread over Deno Workers, and
+ * handed back one by one in the order given, so that memory stays flat however many files there are.
+ *
+ * @module
+ */
+
+import { AuditError, isMalformedCode } from "../core/errors.ts";
+import type { ReceiptPolicy } from "../core/receipts/policy.ts";
+import type { TrustStore } from "../core/receipts/trust_store.ts";
+import { type StatementReport, verifyTransparentStatement } from "../core/statement.ts";
+import { VerificationCache, type VerificationCacheStats } from "../core/verification_cache.ts";
+import { CliError, EXIT, exitFor, type ExitStatus } from "./exit.ts";
+import { readInput } from "./io.ts";
+
+/** One statement's outcome: a report, or the error that kept it from being verified. */
+export type Outcome =
+  | { readonly file: string; readonly report: StatementReport; readonly exit: ExitStatus }
+  | { readonly file: string; readonly error: { code: string; message: string }; readonly exit: ExitStatus };
+
+/** What every verifying thread needs to build the same verifier: the `--keys` arguments and the policy. */
+export interface VerifierSetup {
+  /** The `--keys` arguments, in order, e.g. `["ledger.example=keys.json"]`. */
+  readonly keys: readonly string[];
+  /** The `--trust-list-signer` arguments. */
+  readonly trustListSigners: readonly string[];
+  /** The receipt policy. */
+  readonly policy: ReceiptPolicy;
+}
+
+/** Statements a set must hold before `--workers auto` uses more than one worker. */
+export const LARGE_SET = 200;
+
+/** Statements verified at once in one thread: enough to overlap file reads with verification. */
+const IN_FLIGHT = 8;
+
+/** Reads and verifies one statement file, with the thread's shared cache. */
+export type FileVerifier = (file: string) => Promise<Outcome>;
+
+/**
+ * Builds the verifier of one thread: every statement it verifies shares one {@linkcode VerificationCache}.
+ *
+ * @example
+ * ```ts ignore
+ * const { verify, stats } = fileVerifier(store, policy);
+ * const outcome = await verify("statement.cose");
+ * ```
+ */
+export function fileVerifier(
+  trustStore: TrustStore,
+  policy: ReceiptPolicy,
+): { verify: FileVerifier; stats: () => VerificationCacheStats } {
+  const cache = new VerificationCache();
+  const verify = async (file: string): Promise<Outcome> => {
+    try {
+      const report = await verifyTransparentStatement(await readInput(file), { trustStore, policy, cache });
+      const exit = report.valid
+        ? EXIT.OK
+        : report.error && isMalformedCode(report.error.code)
+        ? EXIT.MALFORMED
+        : EXIT.FAILED;
+      return { file, report, exit };
+    } catch (error) {
+      if (error instanceof CliError) {
+        const code = error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE";
+        return { file, error: { code, message: error.message }, exit: error.exit };
+      }
+      if (error instanceof AuditError) {
+        return { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
+      }
+      throw error;
+    }
+  };
+  return { verify, stats: () => cache.stats() };
+}
+
+/**
+ * Verifies files in this thread, a few at a time, yielding outcomes in the order of `files`.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const outcome of verifyInThread(files, fileVerifier(store, policy).verify)) print(outcome);
+ * ```
+ */
+export async function* verifyInThread(files: readonly string[], verify: FileVerifier): AsyncGenerator<Outcome> {
+  const pending: Promise<Outcome>[] = [];
+  let next = 0;
+  while (next < files.length || pending.length > 0) {
+    while (next < files.length && pending.length < IN_FLIGHT) pending.push(verify(files[next++]!));
+    yield await pending.shift()!;
+  }
+}
+
+/** Messages to a verify worker. */
+export type WorkerRequest =
+  | { readonly kind: "setup"; readonly setup: VerifierSetup }
+  | { readonly kind: "verify"; readonly batch: number; readonly files: readonly string[] };
+
+/** Messages from a verify worker. */
+export type WorkerReply =
+  | { readonly kind: "ready" }
+  | { readonly kind: "verified"; readonly batch: number; readonly outcomes: readonly Outcome[] }
+  | { readonly kind: "failed"; readonly message: string };
+
+/** Batches a worker holds at once: one being verified, one waiting, so a worker never idles. */
+const BATCHES_PER_WORKER = 2;
+
+/**
+ * The batch size: consecutive files go to one worker so that statements under one receipt root (usually
+ * neighbours in a sorted listing) share that worker's cache; small enough to keep both workers busy to the end.
+ */
+function batchSize(files: number, workers: number): number {
+  return Math.max(1, Math.min(64, Math.ceil(files / (workers * 16))));
+}
+
+/** A worker, whether it has loaded its keys, and the number of batches it holds. */
+interface Verifier {
+  readonly worker: Worker;
+  ready: boolean;
+  outstanding: number;
+}
+
+/**
+ * Verifies files in `workers` Deno Workers (each loads the same keys and keeps its own cache), yielding outcomes
+ * in the order of `files`. At most a few batches per worker are in flight, so the reorder buffer stays small.
+ *
+ * @example
+ * ```ts ignore
+ * for await (const outcome of verifyInWorkers(files, setup, { workers: 2 })) print(outcome);
+ * ```
+ */
+export async function* verifyInWorkers(
+  files: readonly string[],
+  setup: VerifierSetup,
+  options: { readonly workers: number },
+): AsyncGenerator<Outcome> {
+  const size = batchSize(files.length, options.workers);
+  const batches = Math.ceil(files.length / size);
+  const done = new Map<number, readonly Outcome[]>();
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const signal = () => {
+    wake?.();
+    wake = undefined;
+  };
+  let nextBatch = 0;
+  let emitted = 0;
+  // Batches finished out of order wait in `done`; no batch is handed out this far ahead of the output.
+  const window = options.workers * BATCHES_PER_WORKER * 2;
+  const verifiers: Verifier[] = [];
+  const dispatch = (v: Verifier) => {
+    while (v.ready && v.outstanding < BATCHES_PER_WORKER && nextBatch < batches && nextBatch < emitted + window) {
+      const batch = nextBatch++;
+      v.outstanding++;
+      const request: WorkerRequest = { kind: "verify", batch, files: files.slice(batch * size, (batch + 1) * size) };
+      v.worker.postMessage(request);
+    }
+  };
+  try {
+    for (let i = 0; i < Math.min(options.workers, batches); i++) {
+      const worker = new Worker(new URL("./verify_worker.ts", import.meta.url), { type: "module" });
+      const v: Verifier = { worker, ready: false, outstanding: 0 };
+      verifiers.push(v);
+      worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+        const reply = event.data;
+        if (reply.kind === "ready") {
+          v.ready = true;
+          dispatch(v);
+        } else if (reply.kind === "verified") {
+          done.set(reply.batch, reply.outcomes);
+          v.outstanding--;
+          dispatch(v);
+        } else failure = new Error(`verify worker failed: ${reply.message}`);
+        signal();
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        failure = new Error(`verify worker failed: ${event.message}`);
+        signal();
+      };
+      const request: WorkerRequest = { kind: "setup", setup };
+      worker.postMessage(request);
+    }
+    for (let batch = 0; batch < batches; batch++) {
+      while (!done.has(batch)) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => wake = resolve);
+      }
+      const outcomes = done.get(batch)!;
+      done.delete(batch);
+      emitted = batch + 1;
+      for (const v of verifiers) dispatch(v);
+      yield* outcomes;
+    }
+  } finally {
+    for (const v of verifiers) v.worker.terminate();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Expands the statement arguments of `verify`: files as named, directories into the `*.cose` and `*.scitt`
+ * files below them, in a fixed order so that two runs report the same statements in the same order.
+ *
+ * @module
+ */
+
+import { CliError, EXIT } from "./exit.ts";
+
+/** The file name endings a directory is searched for. */
+export const STATEMENT_EXTENSIONS: readonly string[] = [".cose", ".scitt"];
+
+function isStatementName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return STATEMENT_EXTENSIONS.some((ext) => lower.endsWith(ext));
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The statement files below `dir`, depth first, entries of each directory in code-point order. */
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries: Deno.DirEntry[] = [];
+  try {
+    for await (const entry of Deno.readDir(dir)) entries.push(entry);
+  } catch (error) {
+    throw new CliError(EXIT.MISSING, `Cannot read directory ${dir}: ${(error as Error).message}`);
+  }
+  entries.sort((a, b) => byCodePoint(a.name, b.name));
+  const sep = dir.endsWith("/") || dir.endsWith("\\") ? "" : "/";
+  for (const entry of entries) {
+    const path = `${dir}${sep}${entry.name}`;
+    // Symbolic links to directories are not followed, so a link cycle cannot make the walk endless.
+    if (entry.isDirectory) await walk(path, out);
+    else if (isStatementName(entry.name)) out.push(path);
+  }
+}
+
+/**
+ * Lists the statements named by the arguments: a file stays as given (whatever its name, and also when it
+ * does not exist, so that it is reported as missing), a directory becomes its `*.cose` and `*.scitt` files,
+ * recursively, in code-point order. Throws a usage error when a directory holds none.
+ *
+ * @example
+ * ```ts ignore
+ * const files = await listStatementFiles(["evidence/", "extra.cose"]);
+ * ```
+ */
+export async function listStatementFiles(args: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const arg of args) {
+    let info: Deno.FileInfo | undefined;
+    try {
+      info = await Deno.stat(arg);
+    } catch {
+      info = undefined;
+    }
+    if (!info?.isDirectory) {
+      files.push(arg);
+      continue;
+    }
+    const before = files.length;
+    await walk(arg, files);
+    if (files.length === before) {
+      throw new CliError(EXIT.USAGE, `verify: ${arg} holds no ${STATEMENT_EXTENSIONS.join(" or ")} files`);
+    }
+  }
+  return files;
+}

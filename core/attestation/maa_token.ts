@@ -1,0 +1,266 @@
+/**
+ * Microsoft Azure Attestation tokens (spec `attestation.md` §10–§11): an RS256 JWT verified offline with a key
+ * from a captured `/certs` response (`x5c`, selected by `kid`), its standard claims, and the SGX quote the
+ * signing certificate embeds, which measures the MAA enclave itself.
+ *
+ * @module
+ */
+
+import { fromBase64, fromUtf8, toHex, utf8 } from "../bytes.ts";
+import { verifySignature } from "../crypto/signature.ts";
+import { AuditError } from "../errors.ts";
+import type { Problem } from "../statement.ts";
+import { type Certificate, parseCertificate } from "../x509/certificate.ts";
+import { formatName } from "../x509/name.ts";
+import { verifyCertificateSignature } from "../x509/signature_algorithm.ts";
+import { problemOf } from "./_problem.ts";
+import { parseOpenEnclaveEvidence, type SgxQuote } from "./sgx_quote.ts";
+
+/** The certificate extension that carries the MAA enclave's Open Enclave evidence. */
+export const MAA_QUOTE_EXTENSION = "1.3.6.1.4.1.311.105.1";
+
+/** A bound on token size: real tokens are a few kilobytes. */
+const MAX_TOKEN_LENGTH = 256 * 1024;
+
+/** One signing key of a `/certs` response. */
+export interface MaaSigningKey {
+  /** The JWK `kid`, e.g. `"cM0BIZs4vBOrduedqCVRzL4n7JPWWKerJP0FASTFQP0="`. */
+  readonly kid: string;
+  /** `x5c[0]`, whose public key signs tokens. */
+  readonly certificate: Certificate;
+}
+
+/** Options for {@linkcode verifyMaaToken}. */
+export interface VerifyMaaOptions {
+  /** The captured `GET <instance>/certs` body. */
+  readonly certs: Uint8Array | string;
+  /** Check `nbf` / `exp` at this time; absent: not checked (captured tokens are audited after they expire). */
+  readonly validAt?: Date;
+  /** Accepted instance URLs (`iss`), e.g. `["https://shareduks.uks.test.attest.azure.net"]`; any when absent. */
+  readonly issuers?: readonly string[];
+}
+
+/** The claims an audit compares, read from the token. */
+export interface MaaClaims {
+  /** `x-ms-attestation-type`, e.g. `"sgx"`, `"sevsnpvm"`. */
+  readonly attestationType?: string;
+  /** `x-ms-sgx-mrenclave` (hex). */
+  readonly mrenclave?: string;
+  /** `x-ms-sgx-mrsigner` (hex). */
+  readonly mrsigner?: string;
+  /** Every `x-ms-sevsnpvm-*` claim, top level or under `x-ms-isolation-tee`, by name without the prefix. */
+  readonly sevsnpvm: Readonly<Record<string, unknown>>;
+}
+
+/** The outcome of {@linkcode verifyMaaToken}. */
+export interface MaaTokenVerification {
+  /** Whether signature, issuer and (when asked) time checks hold. */
+  readonly valid: boolean;
+  /** The first failure. */
+  readonly error?: Problem;
+  /** The JOSE header. */
+  readonly header: Readonly<Record<string, unknown>>;
+  /** Every claim, as decoded. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** The claims an audit compares. */
+  readonly values: MaaClaims;
+  /** The signing certificate's subject, when the key was found. */
+  readonly signer?: string;
+  /** The MAA enclave's own quote from the signing certificate, when it carries one. */
+  readonly enclave?: SgxQuote;
+  /** Whether `nbf` / `exp` were checked. */
+  readonly timeChecked: boolean;
+}
+
+function invalid(message: string): never {
+  throw new AuditError("MAA_TOKEN_INVALID", message);
+}
+
+function jsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return invalid(`Cannot read ${what}: not valid JSON`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    invalid(`Cannot read ${what}: not an object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function base64UrlPart(part: string, what: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(part)) invalid(`Cannot read ${what}: not base64url without padding`);
+  return fromBase64(part);
+}
+
+/**
+ * Reads a captured `/certs` response: `{"keys": [{"kid", "x5c": ["<base64 DER>", ...]}]}`.
+ *
+ * @example
+ * ```ts
+ * import { parseMaaCerts } from "./maa_token.ts";
+ * console.assert(parseMaaCerts('{"keys": []}').length === 0);
+ * ```
+ */
+export function parseMaaCerts(input: Uint8Array | string): MaaSigningKey[] {
+  const json = jsonObject(typeof input === "string" ? input : fromUtf8(input), "MAA /certs");
+  if (!Array.isArray(json.keys)) invalid('Cannot read MAA /certs: "keys" must be an array');
+  return json.keys.map((key: unknown, i: number) => {
+    const record = typeof key === "object" && key !== null ? key as Record<string, unknown> : {};
+    const first = Array.isArray(record.x5c) ? record.x5c[0] : undefined;
+    if (typeof record.kid !== "string" || typeof first !== "string") {
+      invalid(`Cannot read MAA /certs key ${i}: it needs "kid" and "x5c"`);
+    }
+    return { kid: record.kid, certificate: parseCertificate(fromBase64(first)) };
+  });
+}
+
+/**
+ * Reads the MAA enclave's SGX quote from a signing certificate (extension 1.3.6.1.4.1.311.105.1), if present.
+ *
+ * @example
+ * ```ts
+ * import { maaEnclaveQuote } from "./maa_token.ts";
+ * console.assert(maaEnclaveQuote({ extensions: { list: [] } } as never) === undefined);
+ * ```
+ */
+export function maaEnclaveQuote(certificate: Certificate): SgxQuote | undefined {
+  const extension = certificate.extensions.list.find((e) => e.oid === MAA_QUOTE_EXTENSION);
+  return extension ? parseOpenEnclaveEvidence(extension.value) : undefined;
+}
+
+function readValues(claims: Record<string, unknown>): MaaClaims {
+  const sevsnpvm: Record<string, unknown> = {};
+  const tee = claims["x-ms-isolation-tee"];
+  for (const source of [claims, typeof tee === "object" && tee !== null ? tee as Record<string, unknown> : {}]) {
+    for (const [name, value] of Object.entries(source)) {
+      if (name.startsWith("x-ms-sevsnpvm-")) sevsnpvm[name.slice("x-ms-sevsnpvm-".length)] ??= value;
+    }
+  }
+  const text = (name: string) => typeof claims[name] === "string" ? { [name]: claims[name] as string } : {};
+  const { "x-ms-attestation-type": attestationType, "x-ms-sgx-mrenclave": mrenclave, "x-ms-sgx-mrsigner": mrsigner } = {
+    ...text("x-ms-attestation-type"),
+    ...text("x-ms-sgx-mrenclave"),
+    ...text("x-ms-sgx-mrsigner"),
+  };
+  return {
+    ...(attestationType ? { attestationType } : {}),
+    ...(mrenclave ? { mrenclave: mrenclave.toLowerCase() } : {}),
+    ...(mrsigner ? { mrsigner: mrsigner.toLowerCase() } : {}),
+    sevsnpvm,
+  };
+}
+
+/** A JWT split and decoded, nothing verified. */
+export interface DecodedMaaToken {
+  /** The JOSE header, e.g. `{"alg": "RS256", "kid": "…", "jku": "…"}`. */
+  readonly header: Record<string, unknown>;
+  /** The claims. */
+  readonly claims: Record<string, unknown>;
+  /** The signature bytes. */
+  readonly signature: Uint8Array;
+  /** `header.payload` as sent: the signed text. */
+  readonly signedText: string;
+}
+
+/**
+ * Splits and decodes a JWT (compact serialization) without verifying it; a token that is too long, not three
+ * base64url parts, or whose header or payload is not a JSON object is `MAA_TOKEN_INVALID`.
+ *
+ * @example
+ * ```ts
+ * import { decodeMaaToken } from "./maa_token.ts";
+ * const token = decodeMaaToken("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2EifQ.AQID");
+ * console.assert(token.header.alg === "RS256" && token.claims.iss === "https://a" && token.signature.length === 3);
+ * ```
+ */
+export function decodeMaaToken(token: Uint8Array | string): DecodedMaaToken {
+  const text = (typeof token === "string" ? token : fromUtf8(token)).trim();
+  if (text.length > MAX_TOKEN_LENGTH) invalid(`Cannot read MAA token: longer than ${MAX_TOKEN_LENGTH} characters`);
+  const parts = text.split(".");
+  if (parts.length !== 3) invalid(`Cannot read MAA token: expected 3 dot-separated parts, found ${parts.length}`);
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  return {
+    header: jsonObject(fromUtf8(base64UrlPart(headerPart, "MAA token header")), "MAA token header"),
+    claims: jsonObject(fromUtf8(base64UrlPart(payloadPart, "MAA token payload")), "MAA token payload"),
+    signature: base64UrlPart(signaturePart, "MAA token signature"),
+    signedText: `${headerPart}.${payloadPart}`,
+  };
+}
+
+/**
+ * Verifies an MAA token offline: RS256 (PKCS #1 v1.5, SHA-256) over `header.payload` with the `/certs` key named
+ * by `kid`, the signing certificate's self-signature, `iss` equal to the `jku` origin (and allowed, when
+ * `issuers` is given), and `nbf` / `exp` at `validAt`. A token that cannot be split or decoded throws
+ * `MAA_TOKEN_INVALID`; failed checks are reported in `error`.
+ *
+ * @example
+ * ```ts ignore
+ * const maa = await verifyMaaToken(jwt, { certs: certsJson });
+ * console.log(maa.valid, maa.values.mrenclave, maa.enclave?.body.mrEnclave);
+ * ```
+ */
+export async function verifyMaaToken(
+  token: Uint8Array | string,
+  options: VerifyMaaOptions,
+): Promise<MaaTokenVerification> {
+  const { header, claims, signature, signedText } = decodeMaaToken(token);
+  const base = { header, claims, values: readValues(claims), timeChecked: options.validAt !== undefined };
+  let signer: string | undefined;
+  let enclave: SgxQuote | undefined;
+  try {
+    if (header.alg !== "RS256") invalid(`MAA token algorithm ${String(header.alg)} is not RS256`);
+    const key = parseMaaCerts(options.certs).find((k) => k.kid === header.kid);
+    if (!key) invalid(`No /certs key has kid ${String(header.kid)}`);
+    signer = formatName(key.certificate.subject);
+    enclave = maaEnclaveQuote(key.certificate);
+    if (!(await verifyCertificateSignature(key.certificate, key.certificate.publicKey))) {
+      invalid("The MAA signing certificate's self-signature does not verify");
+    }
+    const signed = utf8(signedText);
+    const scheme = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } as const;
+    if (!(await verifySignature(key.certificate.publicKey, scheme, signed, signature))) {
+      invalid("MAA token signature does not verify with the /certs key");
+    }
+    checkIssuer(header, claims, options);
+    if (options.validAt) checkTime(claims, options.validAt);
+    return { valid: true, ...base, signer, ...(enclave ? { enclave } : {}) };
+  } catch (error) {
+    return {
+      valid: false,
+      error: problemOf(error),
+      ...base,
+      ...(signer ? { signer } : {}),
+      ...(enclave ? { enclave } : {}),
+    };
+  }
+}
+
+function checkIssuer(header: Record<string, unknown>, claims: Record<string, unknown>, options: VerifyMaaOptions) {
+  const iss = claims.iss;
+  if (typeof iss !== "string") invalid("MAA token has no iss");
+  if (typeof header.jku === "string" && header.jku !== `${iss}/certs`) {
+    invalid(`MAA token jku ${header.jku} is not ${iss}/certs`);
+  }
+  if (options.issuers && !options.issuers.includes(iss)) invalid(`MAA instance ${iss} is not an accepted issuer`);
+}
+
+function checkTime(claims: Record<string, unknown>, at: Date) {
+  const now = Math.floor(at.getTime() / 1000);
+  if (typeof claims.nbf === "number" && now < claims.nbf) invalid(`MAA token is not valid before ${claims.nbf}`);
+  if (typeof claims.exp === "number" && now >= claims.exp) invalid(`MAA token expired at ${claims.exp}`);
+}
+
+/**
+ * Whether the first 32 bytes of the MAA enclave's report data equal the base64-decoded `kid` (spec §11.1).
+ *
+ * @example
+ * ```ts
+ * import { enclaveReportDataMatchesKid } from "./maa_token.ts";
+ * console.assert(enclaveReportDataMatchesKid(new Uint8Array(64), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+ * ```
+ */
+export function enclaveReportDataMatchesKid(reportData: Uint8Array, kid: string): boolean {
+  return toHex(reportData.subarray(0, 32)) === toHex(fromBase64(kid));
+}

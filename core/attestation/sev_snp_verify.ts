@@ -1,0 +1,375 @@
+/**
+ * SEV-SNP report verification (spec `attestation.md` §3–§5): the VCEK → ASK → ARK chain to a pinned root,
+ * the report signature with the VCEK, the VCEK's binding to this chip and TCB, and the guest checks CCF
+ * applies (signer, VMPL, debug, migration agent, minimum TCB). Every check is reported; the first failure
+ * decides.
+ *
+ * @module
+ */
+
+import { equalBytes, toHex } from "../bytes.ts";
+import { verifySignature } from "../crypto/signature.ts";
+import { AuditError, type ErrorCode } from "../errors.ts";
+import type { Problem } from "../statement.ts";
+import type { Certificate } from "../x509/certificate.ts";
+import { verifyChain } from "../x509/chain.ts";
+import { type AmdProduct, type ExtraRoot, matchPinnedRoot, type RootMatch } from "./amd_roots.ts";
+import { parseSnpReport, type SnpReport, type TcbVersion } from "./sev_snp_report.ts";
+import { readVcekExtensions, type SnpEndorsements, type VcekExtensions } from "./snp_endorsements.ts";
+
+/** A minimum TCB, component by component (never compared as one integer, spec §2.2). */
+export interface MinimumTcb {
+  /** e.g. `3` */
+  readonly bootLoader?: number;
+  /** e.g. `0` */
+  readonly tee?: number;
+  /** e.g. `8` */
+  readonly snp?: number;
+  /** e.g. `115` */
+  readonly microcode?: number;
+  /** Turin only, e.g. `0` */
+  readonly fmc?: number;
+}
+
+/** Options for {@linkcode verifySnpReport}. */
+export interface VerifySnpOptions {
+  /** AMD products accepted (playbook `amd-roots`), e.g. `["Milan", "Genoa"]`; all pinned products when absent. */
+  readonly products?: readonly AmdProduct[];
+  /** Non-AMD roots trusted by name, e.g. a test chain; results that use one say `root.amd === false`. */
+  readonly extraRoots?: readonly ExtraRoot[];
+  /** Check certificate validity periods at this time; absent (the default): not checked. */
+  readonly validAt?: Date;
+  /** Highest VMPL accepted; `3` by default (CCF). C-ACI reports come from VMPL 0. */
+  readonly maxVmpl?: number;
+  /** Minimum reported TCB, e.g. `{ bootLoader: 3, tee: 0, snp: 8, microcode: 115 }`. */
+  readonly minTcb?: MinimumTcb;
+  /** A TCB the endorsements were fetched for (CCF hex); the THIM `tcbm` is used when absent. */
+  readonly endorsedTcb?: string;
+}
+
+/** One check and its outcome. */
+export interface SnpCheck {
+  /** Stable id: `chain`, `root`, `product`, `signature`, `signer`, `vmpl`, `debug`, `migrate-ma`, `vcek-tcb`, `chip-id`, `endorsed-tcb`, `min-tcb`. */
+  readonly id: string;
+  /** Whether it passed. */
+  readonly ok: boolean;
+  /** One line saying what was found. */
+  readonly message: string;
+  /** The error code when it failed. */
+  readonly code?: ErrorCode;
+}
+
+/** The outcome of {@linkcode verifySnpReport}. */
+export interface SnpVerification {
+  /** Whether every check passed. */
+  readonly valid: boolean;
+  /** The first failed check. */
+  readonly error?: Problem;
+  /** The parsed report. */
+  readonly report: SnpReport;
+  /** The root the chain ended in, when it matched one. */
+  readonly root?: RootMatch;
+  /** The product, and where it was read from. */
+  readonly product?: { readonly name: AmdProduct; readonly source: "cpuid" | "vcek" };
+  /** The VCEK's AMD extensions. */
+  readonly vcek: VcekExtensions;
+  /** Every check, in order. */
+  readonly checks: readonly SnpCheck[];
+  /** Information that does not decide validity (non-AMD root, v2 report, Turin, report warnings). */
+  readonly notes: readonly string[];
+}
+
+/** CCF's CPUID → product table (spec §4.1). */
+const CPUID_PRODUCTS: ReadonlyMap<string, AmdProduct> = new Map([
+  ["19/01", "Milan"],
+  ["19/11", "Genoa"],
+  ["1a/01", "Turin"],
+]);
+
+const hex2 = (n: number) => n.toString(16).padStart(2, "0");
+
+function productFromVcek(vcek: Certificate, extensions: VcekExtensions): AmdProduct | undefined {
+  const name = extensions.productName?.split("-")[0] ?? commonName(vcek.issuer)?.replace(/^SEV-/, "");
+  return name === "Milan" || name === "Genoa" || name === "Turin" ? name : undefined;
+}
+
+function commonName(name: Certificate["subject"]): string | undefined {
+  for (const rdn of name.rdns) {
+    for (const attribute of rdn) if (attribute.oid === "2.5.4.3") return attribute.value;
+  }
+  return undefined;
+}
+
+const TCB_FIELDS = ["bootLoader", "tee", "snp", "microcode", "fmc"] as const;
+
+function describeTcb(tcb: Partial<Record<(typeof TCB_FIELDS)[number], number>>): string {
+  return TCB_FIELDS.filter((f) => tcb[f] !== undefined).map((f) => `${f} ${tcb[f]}`).join(", ");
+}
+
+class Checks {
+  readonly list: SnpCheck[] = [];
+  pass(id: string, message: string): void {
+    this.list.push({ id, ok: true, message });
+  }
+  fail(id: string, code: ErrorCode, message: string): void {
+    this.list.push({ id, ok: false, message, code });
+  }
+  check(id: string, ok: boolean, code: ErrorCode, pass: string, fail: string): void {
+    if (ok) this.pass(id, pass);
+    else this.fail(id, code, fail);
+  }
+  async run(id: string, step: () => Promise<string>): Promise<boolean> {
+    try {
+      this.pass(id, await step());
+      return true;
+    } catch (error) {
+      if (!(error instanceof AuditError)) throw error;
+      this.fail(id, error.code === "X509_CHAIN_INVALID" ? "SNP_CHAIN_INVALID" : error.code, error.message);
+      return false;
+    }
+  }
+}
+
+/** AMD signs all three certificates with RSASSA-PSS, SHA-384, MGF1-SHA-384, salt 48 (spec §4). */
+function checkAmdAlgorithms(chain: readonly Certificate[]): void {
+  for (const cert of chain) {
+    const scheme = cert.signatureAlgorithm.scheme;
+    if (scheme?.name !== "RSA-PSS" || scheme.hash !== "SHA-384" || scheme.saltLength !== 48) {
+      throw new AuditError(
+        "SNP_CHAIN_INVALID",
+        `Cannot trust chain: ${
+          commonName(cert.subject)
+        } is signed with ${cert.signatureAlgorithm.name}, not RSASSA-PSS SHA-384 salt 48`,
+      );
+    }
+  }
+}
+
+/**
+ * Verifies a report with its endorsements (spec §3–§5). Never throws for a failed check: each one is listed in
+ * `checks`, and `error` is the first failure (`SNP_CHAIN_INVALID`, `SNP_SIGNATURE_INVALID` or
+ * `SNP_POLICY_FAILED`). A report that cannot be parsed is `AuditError` `SNP_MALFORMED`.
+ *
+ * @example
+ * ```ts ignore
+ * const result = await verifySnpReport(reportBytes, parseSnpEndorsements(pemBundle), { products: ["Milan"] });
+ * console.log(result.valid, toHex(result.report.hostData), result.root?.name);
+ * ```
+ */
+export async function verifySnpReport(
+  input: SnpReport | Uint8Array | string,
+  endorsements: SnpEndorsements,
+  options: VerifySnpOptions = {},
+): Promise<SnpVerification> {
+  const report = typeof input === "string" || input instanceof Uint8Array ? parseSnpReport(input) : input;
+  const { vcek, ask, ark } = endorsements;
+  const extensions = readVcekExtensions(vcek);
+  const checks = new Checks();
+  const notes = [...report.warnings];
+
+  await checks.run("chain", async () => {
+    await verifyChain([vcek, ask, ark], options.validAt ? { validAt: options.validAt } : {});
+    return `VCEK → ${commonName(ask.subject)} → ${commonName(ark.subject)} verifies`;
+  });
+  let root: RootMatch | undefined;
+  await checks.run("root", async () => {
+    root = await matchPinnedRoot(ark, options);
+    if (root.amd) checkAmdAlgorithms([vcek, ask, ark]);
+    return root.amd
+      ? `Root is the pinned ${root.name}`
+      : `Root is "${root.name}", named by the caller: NOT an AMD root`;
+  });
+  if (root && !root.amd) notes.push(`The chain ends in "${root.name}", a root named by the caller, not an AMD root`);
+
+  const product = checkProduct(report, vcek, ask, extensions, root, checks, notes);
+  await checkSignature(report, vcek, checks);
+  checkGuest(report, options, checks);
+  checkVcekBinding(report, extensions, endorsements, options, checks);
+
+  const failed = checks.list.find((c) => !c.ok);
+  return {
+    valid: failed === undefined,
+    ...(failed ? { error: { code: failed.code!, message: failed.message } } : {}),
+    report,
+    ...(root ? { root } : {}),
+    ...(product ? { product } : {}),
+    vcek: extensions,
+    checks: checks.list,
+    notes,
+  };
+}
+
+function checkProduct(
+  report: SnpReport,
+  vcek: Certificate,
+  ask: Certificate,
+  extensions: VcekExtensions,
+  root: RootMatch | undefined,
+  checks: Checks,
+  notes: string[],
+): SnpVerification["product"] {
+  const { family, model } = report.cpuid;
+  const fromCpuid = CPUID_PRODUCTS.get(`${hex2(family)}/${hex2(model)}`);
+  const fromVcek = productFromVcek(vcek, extensions);
+  if (family === 0 && model === 0) {
+    notes.push(`Version ${report.version} report without CPUID: product read from the VCEK; CCF cannot derive it`);
+  } else if (!fromCpuid) {
+    notes.push(`CPUID family 0x${hex2(family)} model 0x${hex2(model)} is not in CCF's product table`);
+  }
+  const name = fromCpuid ?? fromVcek;
+  if (!name) {
+    checks.fail("product", "SNP_CHAIN_INVALID", "Cannot determine the AMD product from the report CPUID or the VCEK");
+    return undefined;
+  }
+  if (name === "Turin") notes.push("Turin chains are accepted here but not (yet) by CCF");
+  const problems: string[] = [];
+  if (root?.product && root.product !== name) problems.push(`the root is ${root.name}`);
+  if (commonName(vcek.issuer) !== `SEV-${name}`) problems.push(`the VCEK issuer is ${commonName(vcek.issuer)}`);
+  if (commonName(ask.subject) !== `SEV-${name}`) problems.push(`the ASK is ${commonName(ask.subject)}`);
+  if (fromVcek && fromVcek !== name) problems.push(`the VCEK is for ${extensions.productName}`);
+  const source = fromCpuid ? "cpuid" : "vcek";
+  checks.check(
+    "product",
+    problems.length === 0,
+    "SNP_CHAIN_INVALID",
+    `Product ${name} (from the ${source === "cpuid" ? "report CPUID" : "VCEK"}) matches the chain`,
+    `The report is from ${name} but ${problems.join(", ")}`,
+  );
+  return { name, source };
+}
+
+async function checkSignature(report: SnpReport, vcek: Certificate, checks: Checks): Promise<void> {
+  if (report.signatureAlgo !== 1) {
+    checks.fail(
+      "signature",
+      "SNP_SIGNATURE_INVALID",
+      `Signature algorithm ${report.signatureAlgo} is not 1 (ECDSA P-384 SHA-384)`,
+    );
+    return;
+  }
+  const key = vcek.publicKey;
+  if (key.kty !== "EC" || key.crv !== "P-384") {
+    checks.fail("signature", "SNP_SIGNATURE_INVALID", "The VCEK key is not an EC P-384 key");
+    return;
+  }
+  const ok = await verifySignature(key, { name: "ECDSA", hash: "SHA-384" }, report.signedBytes, report.signature);
+  checks.check(
+    "signature",
+    ok,
+    "SNP_SIGNATURE_INVALID",
+    "Report signature verifies with the VCEK (ECDSA P-384 SHA-384)",
+    "Report signature does not verify with the VCEK",
+  );
+}
+
+function checkGuest(report: SnpReport, options: VerifySnpOptions, checks: Checks): void {
+  const { signer, policy, vmpl } = report;
+  checks.check(
+    "signer",
+    signer.signingKey === "vcek" && !signer.maskChipKey,
+    "SNP_POLICY_FAILED",
+    "Signed by the VCEK, chip id not masked",
+    `Signer is ${signer.signingKey}${signer.maskChipKey ? " with the chip id masked" : ""}; only the VCEK is accepted`,
+  );
+  const maxVmpl = options.maxVmpl ?? 3;
+  checks.check(
+    "vmpl",
+    vmpl <= maxVmpl,
+    "SNP_POLICY_FAILED",
+    `VMPL ${vmpl} ≤ ${maxVmpl}`,
+    vmpl === 0xffffffff ? "VMPL 0xffffffff: the report was generated by the host" : `VMPL ${vmpl} exceeds ${maxVmpl}`,
+  );
+  checks.check(
+    "debug",
+    !policy.debug,
+    "SNP_POLICY_FAILED",
+    "Guest policy forbids debugging",
+    `Guest policy ${policy.value} allows debugging (bit 19)`,
+  );
+  checks.check(
+    "migrate-ma",
+    !policy.migrateMa,
+    "SNP_POLICY_FAILED",
+    "Guest policy forbids a migration agent",
+    `Guest policy ${policy.value} allows a migration agent (bit 18)`,
+  );
+}
+
+function checkVcekBinding(
+  report: SnpReport,
+  extensions: VcekExtensions,
+  endorsements: SnpEndorsements,
+  options: VerifySnpOptions,
+  checks: Checks,
+): void {
+  const reported = report.reportedTcb;
+  const fields = TCB_FIELDS.filter((f) => f !== "fmc" || report.turinLayout);
+  const missing = fields.filter((f) => extensions.tcb[f] === undefined);
+  const above = fields.filter((f) => (extensions.tcb[f] ?? 0) > (reported[f] ?? 0));
+  checks.check(
+    "vcek-tcb",
+    missing.length === 0 && above.length === 0,
+    "SNP_CHAIN_INVALID",
+    `VCEK TCB (${describeTcb(extensions.tcb)}) fits the reported TCB ${reported.hex}`,
+    missing.length > 0
+      ? `The VCEK lacks the TCB extensions ${missing.join(", ")}`
+      : `The VCEK is for a higher TCB (${describeTcb(extensions.tcb)}) than reported (${reported.hex})`,
+  );
+  checks.check(
+    "chip-id",
+    extensions.hwId !== undefined && chipIdMatches(extensions.hwId, report.chipId),
+    "SNP_CHAIN_INVALID",
+    "VCEK hwID equals the report chip_id",
+    extensions.hwId ? "The VCEK is for a different chip: hwID differs from chip_id" : "The VCEK has no hwID extension",
+  );
+  const endorsed = options.endorsedTcb?.toLowerCase() ?? endorsements.tcbm;
+  if (endorsed !== undefined) {
+    checks.check(
+      "endorsed-tcb",
+      endorsed === reported.hex,
+      "SNP_CHAIN_INVALID",
+      `Endorsed TCB ${endorsed} equals the reported TCB`,
+      `Endorsed TCB ${endorsed} differs from the reported TCB ${reported.hex}`,
+    );
+  }
+  if (options.minTcb) checkMinTcb(reported, options.minTcb, checks);
+}
+
+/** Turin VCEKs carry an 8-byte hwID; it is compared with the start of chip_id (go-sev-guest does the same). */
+function chipIdMatches(hwId: Uint8Array, chipId: Uint8Array): boolean {
+  if (hwId.length === 64) return equalBytes(hwId, chipId);
+  return hwId.length === 8 && equalBytes(hwId, chipId.subarray(0, 8));
+}
+
+function checkMinTcb(reported: TcbVersion, minimum: MinimumTcb, checks: Checks): void {
+  const below = TCB_FIELDS.filter((f) => minimum[f] !== undefined && (reported[f] ?? 0) < minimum[f]!);
+  checks.check(
+    "min-tcb",
+    below.length === 0,
+    "SNP_POLICY_FAILED",
+    `Reported TCB (${describeTcb(reported)}) meets the minimum (${describeTcb(minimum)})`,
+    `Reported TCB is below the minimum in ${below.map((f) => `${f} ${reported[f]} < ${minimum[f]}`).join(", ")}`,
+  );
+}
+
+/**
+ * The report fields an audit binds to registered values, as lowercase hex.
+ *
+ * @example
+ * ```ts
+ * import { snpBindingValues } from "./sev_snp_verify.ts";
+ * import { parseSnpReport } from "./sev_snp_report.ts";
+ * const bytes = new Uint8Array(1184);
+ * bytes[0] = 2;
+ * console.assert(snpBindingValues(parseSnpReport(bytes))["host-data"] === "00".repeat(32));
+ * ```
+ */
+export function snpBindingValues(report: SnpReport): Readonly<Record<string, string>> {
+  return {
+    "host-data": toHex(report.hostData),
+    "measurement": toHex(report.measurement),
+    "report-data": toHex(report.reportData),
+    "chip-id": toHex(report.chipId),
+    "reported-tcb": report.reportedTcb.hex,
+  };
+}

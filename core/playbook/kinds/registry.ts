@@ -1,0 +1,19 @@
+/**
+ * The evidence kinds, in evaluation order: a kind may reference the kinds before it.
+ *
+ * @module
+ */
+
+import { artifactsKind } from "./artifacts.ts";
+import { attestationsKind } from "./attestations.ts";
+import type { EvidenceKind } from "./kind.ts";
+import { measurementsKind } from "./measurements.ts";
+import { statementsKind } from "./statements.ts";
+
+/** Every evidence kind the playbook knows, in evaluation order. */
+export const KINDS: readonly EvidenceKind<unknown>[] = [
+  statementsKind,
+  artifactsKind,
+  attestationsKind,
+  measurementsKind,
+];

@@ -1,0 +1,48 @@
+/**
+ * Ordering shared by the renderers: statuses most severe first, evidence kinds in a fixed order, subjects as
+ * they first appear.
+ *
+ * @module
+ */
+
+import type { EvidenceKind, Finding, FindingStatus } from "./model.ts";
+
+/** Evidence kinds in display order. */
+export const KIND_ORDER: readonly EvidenceKind[] = [
+  "playbook",
+  "trust",
+  "statement",
+  "receipt",
+  "measurement",
+  "artifact",
+  "attestation",
+];
+
+/** Statuses from most to least severe. */
+export const STATUS_ORDER: readonly FindingStatus[] = ["fail", "warn", "skip", "pass"];
+
+/** Findings sharing a key, in evaluation order. */
+export interface FindingGroup<K extends string> {
+  readonly key: K;
+  readonly findings: readonly Finding[];
+}
+
+function groupBy<K extends string>(findings: readonly Finding[], keyOf: (f: Finding) => K): FindingGroup<K>[] {
+  const groups = new Map<K, Finding[]>();
+  for (const f of findings) {
+    const list = groups.get(keyOf(f));
+    if (list) list.push(f);
+    else groups.set(keyOf(f), [f]);
+  }
+  return [...groups].map(([key, list]) => ({ key, findings: list }));
+}
+
+/** Findings grouped by evidence kind, in {@linkcode KIND_ORDER}. */
+export function groupByKind(findings: readonly Finding[]): FindingGroup<EvidenceKind>[] {
+  return groupBy(findings, (f) => f.kind).sort((a, b) => KIND_ORDER.indexOf(a.key) - KIND_ORDER.indexOf(b.key));
+}
+
+/** Findings grouped by subject, in order of first appearance. */
+export function groupBySubject(findings: readonly Finding[]): FindingGroup<string>[] {
+  return groupBy(findings, (f) => f.subject);
+}

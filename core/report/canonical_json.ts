@@ -1,0 +1,102 @@
+/**
+ * The JSON Canonicalization Scheme (RFC 8785): one byte sequence for a JSON value, so a report can be
+ * hashed and signed and the same inputs give the same bytes.
+ *
+ * @module
+ */
+
+import type { Json } from "./model.ts";
+
+/** Nesting deeper than this is refused (a cycle would otherwise recurse forever). */
+const MAX_DEPTH = 64;
+
+/**
+ * Serialises a JSON value canonically (RFC 8785): object members sorted by the UTF-16 code units of their names,
+ * numbers as ECMAScript prints them, strings with only the escapes JCS requires, no whitespace.
+ *
+ * Object members whose value is `undefined` are left out, as `JSON.stringify` does. A non-finite number or a
+ * string with a lone surrogate (not I-JSON, RFC 8785 §3.1) is a `RangeError`; anything that is not JSON
+ * (a function, a bigint, `undefined` outside an object) is a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import { canonicalJson } from "./canonical_json.ts";
+ * console.assert(canonicalJson({ b: [1e30, 4.5], a: "\u20ac\n" }) === '{"a":"€\\n","b":[1e+30,4.5]}');
+ * ```
+ */
+export function canonicalJson(value: Json): string {
+  return serialize(value, 0);
+}
+
+function serialize(value: unknown, depth: number): string {
+  if (depth > MAX_DEPTH) throw new RangeError(`Cannot canonicalise JSON: nesting deeper than ${MAX_DEPTH}`);
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return serializeNumber(value);
+    case "string":
+      return serializeString(value);
+    case "object":
+      return Array.isArray(value) ? serializeArray(value, depth) : serializeObject(value as object, depth);
+    default:
+      throw new TypeError(`Cannot canonicalise JSON: a ${typeof value} is not a JSON value`);
+  }
+}
+
+/** RFC 8785 §3.2.2.3: the ECMAScript Number-to-String algorithm, which `String()` implements; -0 prints as 0. */
+function serializeNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`Cannot canonicalise JSON: ${value} is not a finite number`);
+  return String(value);
+}
+
+const SHORT_ESCAPES: Readonly<Record<number, string>> = {
+  0x08: "\\b",
+  0x09: "\\t",
+  0x0a: "\\n",
+  0x0c: "\\f",
+  0x0d: "\\r",
+  0x22: '\\"',
+  0x5c: "\\\\",
+};
+
+/** RFC 8785 §3.2.2.2: escape `"`, `\` and the controls below U+0020; everything else is literal. */
+function serializeString(value: string): string {
+  let out = '"';
+  for (let i = 0; i < value.length; i++) {
+    const unit = value.charCodeAt(i);
+    const short = SHORT_ESCAPES[unit];
+    if (short !== undefined) out += short;
+    else if (unit < 0x20) out += `\\u${unit.toString(16).padStart(4, "0")}`;
+    else if (unit >= 0xd800 && unit <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (unit > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
+        throw new RangeError(`Cannot canonicalise JSON: lone surrogate U+${unit.toString(16).toUpperCase()}`);
+      }
+      out += value[i]! + value[i + 1]!;
+      i++;
+    } else out += value[i];
+  }
+  return out + '"';
+}
+
+function serializeArray(items: readonly unknown[], depth: number): string {
+  return `[${
+    items.map((item, i) => {
+      if (item === undefined) throw new TypeError(`Cannot canonicalise JSON: array item ${i} is undefined`);
+      return serialize(item, depth + 1);
+    }).join(",")
+  }]`;
+}
+
+/** RFC 8785 §3.2.3: members sorted by name as arrays of UTF-16 code units (what `<` compares on strings). */
+function serializeObject(object: object, depth: number): string {
+  const prototype = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) {
+    throw new TypeError(`Cannot canonicalise JSON: a ${object.constructor?.name ?? "class"} is not a plain object`);
+  }
+  const entries = Object.entries(object).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${serializeString(k)}:${serialize(v, depth + 1)}`).join(",")}}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * The audit report model: one finding per check, digests of every input, the tool version, the evaluation
+ * time and a verdict. Rendered as canonical JSON (RFC 8785), signed as a COSE_Sign1, and as HTML and JUnit.
+ *
+ * @module
+ */
+
+/** A JSON value (what report details may hold). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** The outcome of one check. */
+export type FindingStatus = "pass" | "fail" | "warn" | "skip";
+
+/** The kinds of evidence a finding can concern. */
+export type EvidenceKind = "playbook" | "trust" | "statement" | "receipt" | "measurement" | "artifact" | "attestation";
+
+/** One check and its outcome. */
+export interface Finding {
+  /** Stable id, unique in the report, e.g. `statement.release.signature` or `measurement.2`. */
+  readonly id: string;
+  /** pass | fail | warn | skip. */
+  readonly status: FindingStatus;
+  /** The kind of evidence, for grouping. */
+  readonly kind: EvidenceKind;
+  /** The evidence it concerns, e.g. `release` (a statement id) or `evidence/bin/app.tar`. */
+  readonly subject: string;
+  /** One line saying what was found. */
+  readonly message: string;
+  /** The error code when the check failed on a coded error. */
+  readonly code?: string;
+  /** Structured facts: values compared, digests, txids. */
+  readonly details?: { readonly [key: string]: Json };
+}
+
+/** A file the audit read, with its digest. */
+export interface InputFile {
+  /** The path as the playbook names it (relative to the playbook's folder). */
+  readonly path: string;
+  /** What it was used as, e.g. `statement`, `keys`, `artifact`, `playbook`. */
+  readonly role: string;
+  /** Hex SHA-256 of its bytes. */
+  readonly sha256: string;
+  /** Its size in bytes. */
+  readonly size: number;
+}
+
+/** The report of one audit run. */
+export interface AuditReport {
+  /** Report format identifier. */
+  readonly format: "scitt-audit-report/1";
+  /** The tool that produced it. */
+  readonly tool: { readonly name: "scitt-audit"; readonly version: string };
+  /** The report title (playbook `report.title`, else the playbook name). */
+  readonly title: string;
+  /** The audited subject (playbook `report.subject`, else the playbook name). */
+  readonly subject: string;
+  /** The playbook that was run. */
+  readonly playbook: { readonly name: string; readonly path: string; readonly sha256: string };
+  /** The evaluation time, ISO-8601 UTC (`at:` in the playbook, or the time of the run). */
+  readonly evaluatedAt: string;
+  /** Every input file with its digest, in the order first read. */
+  readonly inputs: readonly InputFile[];
+  /** The findings, in evaluation order. */
+  readonly findings: readonly Finding[];
+  /** Counts per status. */
+  readonly summary: { readonly pass: number; readonly fail: number; readonly warn: number; readonly skip: number };
+  /** `pass` when no finding failed. */
+  readonly verdict: "pass" | "fail";
+}
+
+/** Content type of a report, in `report.cose` and wherever the JSON is served. */
+export const REPORT_CONTENT_TYPE = "application/vnd.scitt-audit.report+json";
+
+/**
+ * Counts findings per status and decides the verdict.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./model.ts";
+ * const s = summarize([{ id: "a", status: "pass", kind: "statement", subject: "x", message: "ok" }]);
+ * console.assert(s.verdict === "pass" && s.summary.pass === 1);
+ * ```
+ */
+export function summarize(findings: readonly Finding[]): Pick<AuditReport, "summary" | "verdict"> {
+  const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
+  for (const f of findings) summary[f.status]++;
+  return { summary, verdict: summary.fail > 0 ? "fail" : "pass" };
+}

@@ -1,0 +1,137 @@
+/**
+ * A memo of verification outcomes shared by the statements of one run: a receipt signature over a given root
+ * with a given key is verified once, then reused for every statement registered under that root; a statement
+ * issuer is checked against a given x5chain (did:x509 resolution, chain signatures, key match) once, then reused
+ * for every statement with the same issuer and chain.
+ *
+ * @module
+ */
+
+import type { PublicKey } from "./crypto/public_key.ts";
+import type { StatementReport } from "./statement.ts";
+import type { Certificate } from "./x509/certificate.ts";
+
+/** Options for {@linkcode VerificationCache}. */
+export interface VerificationCacheOptions {
+  /** Outcomes kept per kind before the oldest is forgotten, e.g. `4096`; memory stays bounded on any input. */
+  readonly maxEntries?: number;
+}
+
+/** How often the cache answered; a hit is a verification that was not redone. */
+export interface VerificationCacheStats {
+  /** Signature checks answered from the cache. */
+  readonly signatureHits: number;
+  /** Signature checks performed. */
+  readonly signatureMisses: number;
+  /** Issuer identity checks answered from the cache. */
+  readonly identityHits: number;
+  /** Issuer identity checks performed. */
+  readonly identityMisses: number;
+}
+
+/** What a signature outcome depends on. */
+export interface SignatureCheck {
+  /** The scheme name, e.g. `"ECDSA/SHA-384"`. */
+  readonly scheme: string;
+  /** The public key. */
+  readonly key: PublicKey;
+  /** The signed bytes, e.g. a receipt's Sig_structure over its root. */
+  readonly data: Uint8Array;
+  /** The signature. */
+  readonly signature: Uint8Array;
+}
+
+const DEFAULT_MAX_ENTRIES = 4096;
+
+/** A bounded map of pending or settled outcomes, oldest forgotten first. */
+class Memo<T> {
+  readonly #entries = new Map<string, Promise<T>>();
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly maxEntries: number) {}
+
+  get(key: string, compute: () => Promise<T>): Promise<T> {
+    const found = this.#entries.get(key);
+    if (found) {
+      this.hits++;
+      return found;
+    }
+    this.misses++;
+    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    const pending = compute();
+    this.#entries.set(key, pending);
+    return pending;
+  }
+}
+
+/** Bytes as a string of char codes 0–255: an exact map key, built natively rather than digit by digit. */
+function binary(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 8192) out += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return out;
+}
+
+/** Joins parts unambiguously: each is prefixed with its length. */
+function mapKey(parts: readonly string[]): string {
+  return parts.map((part) => `${part.length}:${part}`).join("");
+}
+
+/**
+ * Remembers signature checks by (scheme, public key, signed bytes, signature) and issuer identity checks by
+ * (issuer, chain bytes). Both outcomes depend on nothing else, so a remembered outcome — including a rejection —
+ * is exactly what a fresh check would produce. Pass one instance to every statement of a run.
+ *
+ * @example
+ * ```ts
+ * import { VerificationCache } from "./verification_cache.ts";
+ * import { publicKeyFromSpki } from "./crypto/public_key.ts";
+ * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["verify"]) as CryptoKeyPair;
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const cache = new VerificationCache();
+ * let checks = 0;
+ * const check = () => Promise.resolve(++checks > 0);
+ * const signed = { scheme: "Ed25519", key, data: new Uint8Array([1]), signature: new Uint8Array(64) };
+ * await cache.signature(signed, check);
+ * await cache.signature(signed, check);
+ * console.assert(checks === 1 && cache.stats().signatureHits === 1);
+ * ```
+ */
+export class VerificationCache {
+  readonly #signatures: Memo<boolean>;
+  readonly #identities: Memo<StatementReport["identity"]>;
+
+  /** Creates an empty cache. */
+  constructor(options: VerificationCacheOptions = {}) {
+    const max = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxEntries must be a positive integer: ${max}`);
+    this.#signatures = new Memo(max);
+    this.#identities = new Memo(max);
+  }
+
+  /** The outcome of `verify()` for this check, computed at most once. */
+  signature(check: SignatureCheck, verify: () => Promise<boolean>): Promise<boolean> {
+    const { scheme, key, data, signature } = check;
+    return this.#signatures.get(mapKey([scheme, binary(key.spki), binary(data), binary(signature)]), verify);
+  }
+
+  /** The outcome of `check()` for this statement issuer (CWT iss) and x5chain (leaf first), computed at most once. */
+  identity(
+    issuer: string | undefined,
+    chain: readonly Certificate[],
+    check: () => Promise<StatementReport["identity"]>,
+  ): Promise<StatementReport["identity"]> {
+    const parts = [issuer === undefined ? "" : `=${issuer}`, ...chain.map((c) => binary(c.der))];
+    return this.#identities.get(mapKey(parts), check);
+  }
+
+  /** The hit and miss counts so far. */
+  stats(): VerificationCacheStats {
+    return {
+      signatureHits: this.#signatures.hits,
+      signatureMisses: this.#signatures.misses,
+      identityHits: this.#identities.hits,
+      identityMisses: this.#identities.misses,
+    };
+  }
+}

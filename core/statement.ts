@@ -6,7 +6,7 @@
  */
 
 import { type CborValue, decodeCbor } from "./cbor.ts";
-import { concat, equalBytes, toHex } from "./bytes.ts";
+import { equalBytes, toHex } from "./bytes.ts";
 import { digest, sha256 } from "./crypto/digest.ts";
 import { publicKeyToJwk } from "./crypto/public_key.ts";
 import { AuditError, type ErrorCode } from "./errors.ts";
@@ -14,11 +14,17 @@ import { coseHash } from "./cose/algorithms.ts";
 import { epochSeconds, readClaims, type StatementClaims } from "./cose/claims.ts";
 import { kidText } from "./cose/key.ts";
 import { HEADER } from "./cose/labels.ts";
-import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "./cose/sign1.ts";
+import { type CoseSign1, decodeCoseSign1, strippedStatement, verifyCoseSign1 } from "./cose/sign1.ts";
 import { type Certificate, parseCertificate } from "./x509/certificate.ts";
 import { resolveDidX509 } from "./x509/did_x509.ts";
 import { formatName } from "./x509/name.ts";
 import { ccfReceiptFacts, VDS_CCF, verifyCcfReceipt } from "./receipts/ccf.ts";
+import {
+  DEFAULT_RFC9162_LEAF_RULE,
+  type Rfc9162LeafRule,
+  VDS_RFC9162,
+  verifyRfc9162Receipt,
+} from "./receipts/rfc9162.ts";
 import {
   DEFAULT_RECEIPT_POLICY,
   evaluateReceiptPolicy,
@@ -102,6 +108,17 @@ export interface VerifyStatementOptions {
   readonly detachedPayload?: Uint8Array;
   /** Outcomes shared by the statements of one run (receipt signatures, issuer chains), e.g. `new VerificationCache()`. */
   readonly cache?: VerificationCache;
+  /** How RFC 9162 (vds 1) services put a statement in their tree. @default {"stripped-statement"} */
+  readonly rfc9162LeafRule?: Rfc9162LeafRule;
+}
+
+/** What every receipt of one statement is verified against. */
+interface ReceiptContext {
+  readonly statement: Uint8Array;
+  readonly digest: Uint8Array;
+  readonly trustStore: TrustStore;
+  readonly cache: VerificationCache | undefined;
+  readonly leafRule: Rfc9162LeafRule;
 }
 
 function problem(error: unknown): Problem {
@@ -122,13 +139,7 @@ function problem(error: unknown): Problem {
  * ```
  */
 export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
-  return sha256(concat([
-    new Uint8Array([0xd2, 0x84]),
-    message.raw.protected,
-    new Uint8Array([0xa0]),
-    message.raw.payload,
-    message.raw.signature,
-  ]));
+  return sha256(strippedStatement(message));
 }
 
 function iso(seconds: number | undefined): string | undefined {
@@ -287,17 +298,13 @@ function decodeReceipt(bytes: Uint8Array, index: number): CoseSign1 | Problem {
           `Cannot verify receipt ${index}: legacy CCF receipt format (pre-2025, not a COSE_Sign1) is not supported`,
       };
     }
-    return problem(error);
+    const { code, message } = problem(error);
+    return { code, message: message.replace(/^Cannot decode CBOR: /, `Cannot decode receipt ${index}: `) };
   }
 }
 
-async function verifyReceipt(
-  bytes: Uint8Array,
-  index: number,
-  digestBytes: Uint8Array,
-  trustStore: TrustStore,
-  cache: VerificationCache | undefined,
-): Promise<ReceiptOutcome> {
+async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptContext): Promise<ReceiptOutcome> {
+  const { trustStore, cache } = context;
   const unknown = `${UNKNOWN_ISSUER_PREFIX}${index}`;
   const receipt = decodeReceipt(bytes, index);
   if (!("protectedHeader" in receipt)) {
@@ -325,7 +332,7 @@ async function verifyReceipt(
     ...(signedTxid ? { signedTxid } : {}),
     ...(signedAt ? { signedAt } : {}),
   };
-  if (vds === VDS_CCF) report = { ...report, ...await ccfReceiptFacts(receipt) };
+  if (vds === VDS_CCF) report = { ...report, ...ccfReceiptFacts(receipt) };
   const failed = (code: ErrorCode, message: string): ReceiptOutcome => ({
     report: { ...report, error: { code, message } },
   });
@@ -333,10 +340,10 @@ async function verifyReceipt(
   if (issuer === unknown) {
     return failed("RECEIPT_UNKNOWN_ISSUER", `Cannot verify receipt with unknown issuer '${issuer}'.`);
   }
-  if (vds !== undefined && vds !== VDS_CCF) {
+  if (vds !== undefined && vds !== VDS_CCF && vds !== VDS_RFC9162) {
     return failed(
       "RECEIPT_UNSUPPORTED_VDS",
-      `Unsupported receipt type (vds ${String(vds)}): Verifiable Data Structure is not CCF.`,
+      `Unsupported receipt type (vds ${String(vds)}): Verifiable Data Structure is not CCF or RFC9162_SHA256.`,
     );
   }
   if (kid === undefined) return failed("RECEIPT_MALFORMED", "KID not found in receipt protected headers.");
@@ -349,7 +356,15 @@ async function verifyReceipt(
   const key = trustStore.find(issuer, kid);
   if (!key) return failed("RECEIPT_KEY_NOT_FOUND", `Key with ID '${kid}' not found.`);
   try {
-    await verifyCcfReceipt(receipt, key, digestBytes, cache ? { cache } : {});
+    if (vds === VDS_RFC9162) {
+      const result = await verifyRfc9162Receipt(receipt, key, {
+        statement: context.statement,
+        leafRule: context.leafRule,
+        ...(cache ? { cache } : {}),
+      });
+      return { report: { ...report, valid: true, root: toHex(result.root) } };
+    }
+    await verifyCcfReceipt(receipt, key, context.digest, cache ? { cache } : {});
     return { report: { ...report, valid: true } };
   } catch (error) {
     const p = problem(error);
@@ -385,6 +400,13 @@ export async function verifyTransparentStatement(
   const claims = readClaims(message.protectedHeader);
   if (claims.layout === "cwt" && claims.subject === undefined) warnings.push("The statement has no subject (CWT sub)");
   const digestBytes = await claimsDigest(message);
+  const context: ReceiptContext = {
+    statement: bytes,
+    digest: digestBytes,
+    trustStore: options.trustStore,
+    cache: options.cache,
+    leafRule: options.rfc9162LeafRule ?? DEFAULT_RFC9162_LEAF_RULE,
+  };
   const chain = readChain(message, warnings);
   const noChain: Problem = { code: "X5CHAIN_MISSING", message: "The statement has no x5chain (label 33)" };
   const signature = chain.length > 0
@@ -398,9 +420,7 @@ export async function verifyTransparentStatement(
   const read = receiptItems(message);
   const items = isProblem(read) ? undefined : read;
   const itemsProblem = isProblem(read) ? read : undefined;
-  const outcomes = items
-    ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, digestBytes, options.trustStore, options.cache)))
-    : [];
+  const outcomes = items ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, context))) : [];
   const decision = !itemsProblem
     ? evaluateReceiptPolicy(
       outcomes.map((o) => ({ issuer: o.report.issuer, failure: o.report.error?.message })),

@@ -96,7 +96,7 @@ Deno.test("runAudit() flags the named non-AMD root with a warning that names it,
 });
 
 Deno.test("runAudit() fails the chain with SNP_CHAIN_INVALID when the test root is not named", async () => {
-  const report = await runEdited((yaml) => yaml.replace(/  non-amd-roots:\n(?: {4}.*\n)+/, ""));
+  const report = await runEdited((yaml) => yaml.replace(/ {2}non-amd-roots:\n(?: {4}.*\n)+/, ""));
   assert.deepEqual(ids(report, "fail"), ["attestation.node.root", "attestation.report.root"]);
   const root = byId(report, "attestation.node.root");
   assert.equal(root.code, "SNP_CHAIN_INVALID");

@@ -192,16 +192,16 @@ Deno.test("verify reports hostile receipts inside header 394 as malformed input 
       // tag 18 [h'', {396: [[[...1000 deep...]]]}, nil, h'']
       items: oneReceipt(concat([bytes(0xd2, 0x84, 0x40, 0xa1, 0x19, 0x01, 0x8c), deepArray(1000), bytes(0xf6, 0x40)])),
       lines: [
-        "invalid  receipt-nested-1000.cose  Cannot decode CBOR: nesting deeper than 16 at byte 23",
-        "  receipt 0  invalid  __unknown-issuer::0    Cannot decode CBOR: nesting deeper than 16 at byte 23",
+        "invalid  receipt-nested-1000.cose  Cannot decode receipt 0: nesting deeper than 16 at byte 23",
+        "  receipt 0  invalid  __unknown-issuer::0    Cannot decode receipt 0: nesting deeper than 16 at byte 23",
       ],
     },
     "receipt-proofs-2^31.cose": {
       // tag 18 [h'', {396: {-1: array claiming 2^31 proofs}}, nil, h'']
       items: oneReceipt(bytes(0xd2, 0x84, 0x40, 0xa1, 0x19, 0x01, 0x8c, 0xa1, 0x20, 0x9a, 0x80, 0, 0, 0, 0xf6, 0x40)),
       lines: [
-        "invalid  receipt-proofs-2^31.cose  Cannot decode CBOR: unexpected end of input at byte 9",
-        "  receipt 0  invalid  __unknown-issuer::0    Cannot decode CBOR: unexpected end of input at byte 9",
+        "invalid  receipt-proofs-2^31.cose  Cannot decode receipt 0: unexpected end of input at byte 9",
+        "  receipt 0  invalid  __unknown-issuer::0    Cannot decode receipt 0: unexpected end of input at byte 9",
       ],
     },
   };

@@ -655,7 +655,7 @@ vectorTest(
       signedAt: null,
       error: {
         code: "RECEIPT_UNSUPPORTED_VDS",
-        message: "Unsupported receipt type (vds 3): Verifiable Data Structure is not CCF.",
+        message: "Unsupported receipt type (vds 3): Verifiable Data Structure is not CCF or RFC9162_SHA256.",
       },
     });
   },
@@ -671,7 +671,7 @@ vectorTest("verify fails 2ts-statement.scitt under VerifyAll: the vds 3 receipt 
   assert.equal(exit, 1);
   assert.deepEqual(statement.error, {
     code: "RECEIPT_POLICY_FAILED",
-    message: "Unsupported receipt type (vds 3): Verifiable Data Structure is not CCF.",
+    message: "Unsupported receipt type (vds 3): Verifiable Data Structure is not CCF or RFC9162_SHA256.",
   });
   assert.deepEqual(statement.receipts.map((r) => [r.valid, r.treatment]), [
     [true, "authorized"],

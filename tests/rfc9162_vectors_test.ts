@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { concat, equalBytes, fromBase64, fromHex, toHex, utf8 } from "../core/bytes.ts";
 import { publicKeyFromSpki } from "../core/crypto/public_key.ts";
 import { type ErrorCode, VerificationError } from "../core/errors.ts";
-import { decodeCoseSign1, sigStructure } from "../core/cose/sign1.ts";
+import { decodeCoseSign1, sigStructure, strippedStatement } from "../core/cose/sign1.ts";
 import { computeKid, type ServiceKey } from "../core/receipts/trust_store.ts";
 import {
   decodeRfc9162ConsistencyProof,
@@ -18,7 +18,6 @@ import {
   rfc9162InclusionProofRoot,
   type Rfc9162LeafRule,
   rfc9162StatementLeaf,
-  strippedStatement,
   verifyRfc9162ConsistencyReceipt,
   verifyRfc9162Receipt,
 } from "../core/receipts/rfc9162.ts";

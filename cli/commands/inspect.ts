@@ -1,9 +1,11 @@
 /**
- * `scitt-audit inspect`: shows any COSE_Sign1, receipt or transparent statement in readable form.
+ * `scitt-audit inspect`: shows any COSE_Sign1, receipt or transparent statement in readable form, and the
+ * attestation evidence a service API returns: an SEV-SNP report, a CCF node-quotes response, an MAA token.
  *
  * @module
  */
 
+import { type AttestationDescription, describeAttestation } from "../../core/attestation/describe.ts";
 import { AuditError } from "../../core/errors.ts";
 import { type CoseDescription, describeCose, type Json } from "../../core/cose/describe.ts";
 import { CliError, EXIT, exitFor, usage } from "../exit.ts";
@@ -12,45 +14,62 @@ import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit inspect <file> [--json]
 
-Shows a COSE_Sign1 — a signed statement, a transparent statement or a receipt — field by field: named
-header labels, CWT claims with times in UTC, x5chain certificate subjects, embedded receipts with their
-CCF inclusion proofs, the payload (as text when it is text), and the signature. Nothing is verified;
-use 'scitt-audit verify' for that.
+Shows, field by field and without verifying anything (use 'scitt-audit verify' or a playbook for that):
+
+  a COSE_Sign1      a signed statement, a transparent statement or a receipt: named header labels, CWT
+                    claims with times in UTC, x5chain certificate subjects, embedded receipts with their
+                    CCF inclusion proofs, the payload (as text when it is text), and the signature
+  an SEV-SNP report the raw 1184 bytes, or their base64 or hex text: version, guest policy bits, VMPL,
+                    TCB values, report_data, measurement, host_data, chip_id, signature, ...
+  CCF node quotes   a captured /node/quotes/self, /node/quotes or /node/attestations JSON body: per quote
+                    its node_id, the report, the VCEK / ASK / ARK certificates and the UVM endorsement
+  an MAA token      a JWT as text: its header, its claims (times also in UTC) and its signature size
+
+The form is recognised from the file's bytes.
 
   --json        print the description as one JSON object (byte strings as hex)
   -h, --help    this help
 
-Exit status: 0 shown; 2 usage error; 3 not a COSE_Sign1; 4 file missing.`;
+Exit status: 0 shown; 2 usage error; 3 neither a COSE_Sign1 nor attestation evidence, or unreadable;
+4 file missing.`;
 
+/** Hex longer than this is shortened in COSE output; attestation fields (at most 64 bytes) are shown whole. */
 const MAX_HEX = 64;
+const MAX_ATTESTATION_HEX = 128;
 
-function render(io: Io, value: Json, indent: string): void {
+function render(io: Io, value: Json, indent: string, maxHex = MAX_HEX): void {
   if (Array.isArray(value)) {
     for (const item of value) {
       if (item !== null && typeof item === "object") {
         io.out(`${indent}-`);
-        render(io, item, indent + "  ");
-      } else io.out(`${indent}- ${scalar(item)}`);
+        render(io, item, indent + "  ", maxHex);
+      } else io.out(`${indent}- ${scalar(item, maxHex)}`);
     }
     return;
   }
   if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) {
-      if (item !== null && typeof item === "object") {
+      if (item !== null && typeof item === "object" && Object.keys(item).length > 0) {
         io.out(`${indent}${paint(io, "bold", key)}:`);
-        render(io, item, indent + "  ");
-      } else io.out(`${indent}${paint(io, "bold", key)}: ${scalar(item)}`);
+        render(io, item, indent + "  ", maxHex);
+      } else io.out(`${indent}${paint(io, "bold", key)}: ${scalar(item, maxHex)}`);
     }
     return;
   }
-  io.out(`${indent}${scalar(value)}`);
+  io.out(`${indent}${scalar(value, maxHex)}`);
 }
 
-function scalar(value: Json): string {
-  if (typeof value === "string" && /^[0-9a-f]+$/.test(value) && value.length > MAX_HEX) {
-    return `${value.slice(0, MAX_HEX)}… (${value.length / 2} bytes)`;
+function scalar(value: Json, maxHex = MAX_HEX): string {
+  if (typeof value === "string" && /^[0-9a-f]+$/.test(value) && value.length > maxHex) {
+    return `${value.slice(0, maxHex)}… (${value.length / 2} bytes)`;
   }
   return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function renderAttestation(io: Io, d: AttestationDescription): void {
+  const { kind, ...fields } = d;
+  io.out(paint(io, "bold", kind));
+  render(io, fields, "  ", MAX_ATTESTATION_HEX);
 }
 
 function renderDescription(io: Io, d: CoseDescription, indent: string): void {
@@ -83,22 +102,25 @@ async function run(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw usage("inspect: name exactly one file; see 'scitt-audit inspect --help'");
   const file = positionals[0]!;
   const bytes = await readInput(file);
-  let description: CoseDescription;
+  let attestation: AttestationDescription | undefined;
+  let cose: CoseDescription | undefined;
   try {
-    description = describeCose(bytes);
+    attestation = describeAttestation(bytes);
+    if (!attestation) cose = describeCose(bytes);
   } catch (error) {
     if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
     throw error;
   }
-  if (values.json) io.out(JSON.stringify({ file, ...description }));
-  else renderDescription(io, description, "");
+  if (values.json) io.out(JSON.stringify({ file, ...(attestation ?? cose) }));
+  else if (attestation) renderAttestation(io, attestation);
+  else renderDescription(io, cose!, "");
   return EXIT.OK;
 }
 
 /** The `inspect` command. */
 export const inspectCommand: Command = {
   name: "inspect",
-  summary: "show a COSE_Sign1, receipt or transparent statement field by field",
+  summary: "show a COSE_Sign1, receipt, transparent statement, SEV-SNP report, node quotes or MAA token field by field",
   help: HELP,
   run,
 };

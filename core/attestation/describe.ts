@@ -46,7 +46,10 @@ function text(bytes: Uint8Array): string | undefined {
  * ```
  */
 export function attestationKindOf(bytes: Uint8Array): AttestationDescriptionKind | undefined {
-  if (bytes.length === SNP_REPORT_SIZE && bytes[0] !== 0x7b) return "SEV-SNP report";
+  // A report starts with its version as a small little-endian u32; COSE (0xd2, 0x84) and text cannot.
+  if (bytes.length === SNP_REPORT_SIZE && bytes[0]! < 0x10 && bytes[1] === 0 && bytes[2] === 0 && bytes[3] === 0) {
+    return "SEV-SNP report";
+  }
   const body = text(bytes);
   if (body === undefined) return undefined;
   if (body.startsWith("{")) return /"(?:quotes|attestations|node_id)"\s*:/.test(body) ? "CCF node quotes" : undefined;
@@ -54,7 +57,7 @@ export function attestationKindOf(bytes: Uint8Array): AttestationDescriptionKind
   const compact = body.replace(/\s+/g, "");
   const hexReport = compact.length === 2 * SNP_REPORT_SIZE && /^[0-9a-fA-F]+$/.test(compact);
   const base64Report = /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && Math.floor(compact.length * 3 / 4) -
-        (compact.match(/=+$/)?.[0].length ?? 0) === SNP_REPORT_SIZE;
+          (compact.match(/=+$/)?.[0].length ?? 0) === SNP_REPORT_SIZE;
   return hexReport || base64Report ? "SEV-SNP report" : undefined;
 }
 
@@ -211,12 +214,14 @@ const TIME_CLAIMS = ["iat", "nbf", "exp"];
  */
 export function describeMaaToken(token: Uint8Array | string): AttestationDescription {
   const { header, claims, signature } = decodeMaaToken(token);
-  const shown = Object.fromEntries(Object.entries(claims).map(([name, value]) => {
-    if (TIME_CLAIMS.includes(name) && typeof value === "number" && Number.isSafeInteger(value)) {
-      return [name, `${value} (${new Date(value * 1000).toISOString().replace(".000Z", "Z")})`];
-    }
-    return [name, value as Json];
-  }));
+  const shown = Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => {
+      if (TIME_CLAIMS.includes(name) && typeof value === "number" && Number.isSafeInteger(value)) {
+        return [name, `${value} (${new Date(value * 1000).toISOString().replace(".000Z", "Z")})`];
+      }
+      return [name, value as Json];
+    }),
+  );
   return {
     kind: "MAA token",
     header: header as { [key: string]: Json },

@@ -100,3 +100,12 @@ export {
   type VerifyMaaOptions,
   verifyMaaToken,
 } from "./maa_token.ts";
+export {
+  type AttestationDescription,
+  type AttestationDescriptionKind,
+  attestationKindOf,
+  describeAttestation,
+  describeMaaToken,
+  describeNodeQuotes,
+  describeSnpReport,
+} from "./describe.ts";

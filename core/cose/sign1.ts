@@ -229,3 +229,25 @@ export async function verifyCoseSign1(
   }
   return await verifySignature(key, algorithm.scheme, sigStructure(message.protectedBytes, payload), message.signature);
 }
+
+/**
+ * The tag-18 statement with its unprotected header emptied, `18([protected, {}, payload, signature])`, spliced
+ * from the raw items as received (never re-encoded): the RFC 9943 registered form (spec: ccf-receipts §3).
+ *
+ * @example
+ * ```ts
+ * import { decodeCoseSign1, strippedStatement } from "./sign1.ts";
+ * // [h'', {4: h'01'}, h'', h''] without a tag
+ * const message = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x04, 0x41, 0x01, 0x40, 0x40]));
+ * console.assert(strippedStatement(message).join() === [0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40].join());
+ * ```
+ */
+export function strippedStatement(message: CoseSign1): Uint8Array {
+  return concat([
+    new Uint8Array([0xd2, 0x84]),
+    message.raw.protected,
+    new Uint8Array([0xa0]),
+    message.raw.payload,
+    message.raw.signature,
+  ]);
+}

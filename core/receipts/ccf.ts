@@ -7,10 +7,10 @@
  */
 
 import { type CborKey, type CborValue, decodeCbor } from "../cbor.ts";
-import { concat, equalBytes, toHex, utf8 } from "../bytes.ts";
-import { sha256 } from "../crypto/digest.ts";
+import { equalBytes, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
-import { AuditError, VerificationError } from "../errors.ts";
+import { VerificationError } from "../errors.ts";
+import { ccfLeafHash, foldCcfPath } from "../merkle.ts";
 import { coseAlgorithm } from "../cose/algorithms.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
@@ -19,6 +19,8 @@ import type { VerificationCache } from "../verification_cache.ts";
 
 /** The vds value of CCF receipts. */
 export const VDS_CCF = 2;
+
+export { ccfLeafHash, foldCcfPath } from "../merkle.ts";
 /** Limits on attacker-controlled counts (spec: ccf-receipts §9). */
 export const CCF_LIMITS = { maxPathLength: 64, maxProofs: 8, maxEvidenceBytes: 1024 } as const;
 
@@ -121,43 +123,6 @@ export function decodeCcfProof(bytes: Uint8Array): CcfProof {
 }
 
 /**
- * Computes the CCF leaf hash: SHA-256(internal_transaction_hash ‖ SHA-256(evidence) ‖ data_hash).
- *
- * @example
- * ```ts
- * import { ccfLeafHash } from "./ccf.ts";
- * const leaf = await ccfLeafHash({ internalTransactionHash: new Uint8Array(32), internalEvidence: "ce:1.2:ab", dataHash: new Uint8Array(32), path: [] });
- * console.assert(leaf.length === 32);
- * ```
- */
-export async function ccfLeafHash(proof: CcfProof): Promise<Uint8Array> {
-  const evidenceDigest = await sha256(utf8(proof.internalEvidence));
-  return sha256(concat([proof.internalTransactionHash, evidenceDigest, proof.dataHash]));
-}
-
-/**
- * Folds a CCF path into the root it proves (plain SHA-256 of the concatenation, no RFC 9162 prefixes).
- *
- * @example
- * ```ts
- * import { foldCcfPath } from "./ccf.ts";
- * const root = await foldCcfPath(new Uint8Array(32), [{ left: true, hash: new Uint8Array(32) }]);
- * console.assert(root.length === 32);
- * ```
- */
-export async function foldCcfPath(leaf: Uint8Array, path: readonly PathStep[]): Promise<Uint8Array> {
-  if (path.length > CCF_LIMITS.maxPathLength) {
-    throw new AuditError(
-      "RECEIPT_MALFORMED",
-      `Cannot fold path: ${path.length} steps exceeds ${CCF_LIMITS.maxPathLength}`,
-    );
-  }
-  let acc = leaf;
-  for (const step of path) acc = await sha256(step.left ? concat([step.hash, acc]) : concat([acc, step.hash]));
-  return acc;
-}
-
-/**
  * The registration txid in CCF internal evidence `ce:<view>.<seqno>:<64 hex>`, or `undefined`.
  *
  * @example
@@ -234,7 +199,7 @@ export async function verifyCcfReceipt(
   if (vds !== VDS_CCF) throw new VerificationError("RECEIPT_UNSUPPORTED_VDS", "Verifiable Data Structure is not CCF.");
   const proofs = inclusionProofs(receipt);
   for (const proof of proofs) {
-    const root = await foldCcfPath(await ccfLeafHash(proof), proof.path);
+    const root = foldCcfPath(ccfLeafHash(proof), proof.path);
     const signed = {
       scheme: algorithm.name,
       key,
@@ -266,7 +231,7 @@ export async function verifyCcfReceipt(
  * const { root, registeredTxid } = await ccfReceiptFacts(receipt);
  * ```
  */
-export async function ccfReceiptFacts(receipt: CoseSign1): Promise<CcfReceiptFacts> {
+export function ccfReceiptFacts(receipt: CoseSign1): CcfReceiptFacts {
   let proof: CcfProof | undefined;
   try {
     proof = inclusionProofs(receipt)[0];
@@ -274,7 +239,7 @@ export async function ccfReceiptFacts(receipt: CoseSign1): Promise<CcfReceiptFac
     return {};
   }
   if (!proof) return {};
-  const root = toHex(await foldCcfPath(await ccfLeafHash(proof), proof.path));
+  const root = toHex(foldCcfPath(ccfLeafHash(proof), proof.path));
   const registeredTxid = registrationTxid(proof.internalEvidence);
   return { root, ...(registeredTxid ? { registeredTxid } : {}) };
 }

@@ -7,7 +7,7 @@
  */
 
 import { CborReader, type CborValue } from "../cbor.ts";
-import { concat, equalBytes, toHex } from "../bytes.ts";
+import { equalBytes, toHex } from "../bytes.ts";
 import { sha256 } from "../crypto/digest.ts";
 import type { PublicKey } from "../crypto/public_key.ts";
 import { verifySignature } from "../crypto/signature.ts";
@@ -15,7 +15,7 @@ import { AuditError, VerificationError } from "../errors.ts";
 import { type CoseAlgorithm, coseAlgorithm } from "../cose/algorithms.ts";
 import { kidText } from "../cose/key.ts";
 import { HEADER } from "../cose/labels.ts";
-import { type CoseSign1, decodeCoseSign1, sigStructure } from "../cose/sign1.ts";
+import { type CoseSign1, decodeCoseSign1, sigStructure, strippedStatement } from "../cose/sign1.ts";
 import { rfc9162ConsistencyRoots, rfc9162InclusionRoot, rfc9162LeafHash } from "../merkle.ts";
 import type { VerificationCache } from "../verification_cache.ts";
 import type { ServiceKey } from "./trust_store.ts";
@@ -326,29 +326,6 @@ export function rfc9162ConsistencyNewRoot(proof: Rfc9162ConsistencyProof, oldRoo
     );
   }
   return roots.root2;
-}
-
-/**
- * The tag-18 statement with its unprotected header emptied, `18([protected, {}, payload, signature])`, spliced
- * from the raw items as received (never re-encoded): the RFC 9943 registered form (spec: ccf-receipts §3).
- *
- * @example
- * ```ts
- * import { strippedStatement } from "./rfc9162.ts";
- * import { decodeCoseSign1 } from "../cose/sign1.ts";
- * // [h'', {4: h'01'}, h'', h''] without a tag
- * const message = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x04, 0x41, 0x01, 0x40, 0x40]));
- * console.assert(strippedStatement(message).join() === [0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40].join());
- * ```
- */
-export function strippedStatement(message: CoseSign1): Uint8Array {
-  return concat([
-    new Uint8Array([0xd2, 0x84]),
-    message.raw.protected,
-    new Uint8Array([0xa0]),
-    message.raw.payload,
-    message.raw.signature,
-  ]);
 }
 
 /**

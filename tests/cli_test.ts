@@ -11,9 +11,8 @@ import { fileURLToPath } from "node:url";
 import { concat } from "../core/bytes.ts";
 import { bstrHeader } from "../core/cbor.ts";
 import { decodeCoseSign1 } from "../core/cose/sign1.ts";
-import { runCli } from "../cli/main.ts";
-import { memoryIo } from "../cli/io.ts";
 import { VERSION } from "../cli/version.ts";
+import { cli, type Run } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = `${REPO}fixtures/mst/`;
@@ -21,18 +20,6 @@ const STATEMENT = `${FIXTURES}statements/release-1.0.cose`;
 const UNRECEIPTED = `${FIXTURES}statements/release-1.3.signed.cose`;
 const CONTOSO_JWKS = `${FIXTURES}keys/ledger.contoso.example.jwks.json`;
 const KEYS = ["--keys", `ledger.contoso.example=${CONTOSO_JWKS}`];
-
-interface Run {
-  readonly exit: number;
-  readonly stdout: readonly string[];
-  readonly stderr: readonly string[];
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const io = memoryIo();
-  const exit = await runCli(args, io);
-  return { exit, stdout: io.stdout, stderr: io.stderr };
-}
 
 const STACK_LINE = /^\s*at\s/m;
 

@@ -9,24 +9,11 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { toBase64, toHex } from "../core/bytes.ts";
-import { memoryIo } from "../cli/io.ts";
-import { runCli } from "../cli/main.ts";
 import { vectorTest } from "./_vectors.ts";
+import { cli } from "./_cli.ts";
 
 const DIR = fileURLToPath(new URL("../fixtures/attestation/", import.meta.url));
 const expected = JSON.parse(Deno.readTextFileSync(`${DIR}expected.json`));
-
-interface Run {
-  readonly exit: number;
-  readonly stdout: readonly string[];
-  readonly stderr: readonly string[];
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const io = memoryIo();
-  const exit = await runCli(args, io);
-  return { exit, stdout: io.stdout, stderr: io.stderr };
-}
 
 // deno-lint-ignore no-explicit-any -- a parsed JSON description, read field by field in assertions
 type Described = Record<string, any>;

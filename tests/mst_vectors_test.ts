@@ -14,9 +14,8 @@ import { importKeySet } from "../core/receipts/import_keys.ts";
 import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
 import { verifyTransparentStatement } from "../core/statement.ts";
-import { runCli } from "../cli/main.ts";
-import { memoryIo } from "../cli/io.ts";
 import { readVector, vectorTest } from "./_vectors.ts";
+import { cli } from "./_cli.ts";
 
 const CP = "esrp-cts-cp.confidential-ledger.azure.com";
 const DB = "esrp-cts-db.confidential-ledger.azure.com";
@@ -82,16 +81,9 @@ interface VerifyJson {
   statements: StatementJson[];
 }
 
-/** Runs the CLI in process. */
-async function cli(args: string[]): Promise<{ exit: number; stdout: string[]; stderr: string[] }> {
-  const io = memoryIo();
-  const exit = await runCli(args, io);
-  return { exit, stdout: io.stdout, stderr: io.stderr };
-}
-
 /** Runs `verify --json`: exactly one JSON line on stdout and nothing on stderr. */
 async function verifyJson(args: string[]): Promise<{ exit: number; out: VerifyJson }> {
-  const { exit, stdout, stderr } = await cli(["verify", ...args, "--json"]);
+  const { exit, stdout, stderr } = await cli(...["verify", ...args, "--json"]);
   assert.deepEqual(stderr, []);
   assert.equal(stdout.length, 1);
   return { exit, out: JSON.parse(stdout[0]!) as VerifyJson };
@@ -199,7 +191,7 @@ vectorTest("verify accepts 1ts-statement.scitt and reports its digest, root, kid
 vectorTest(
   "verify authorizes the issuers it loaded keys for when --authorized-domains is absent, and says so",
   async (dir) => {
-    const { exit, stdout, stderr } = await cli([
+    const { exit, stdout, stderr } = await cli(...[
       "verify",
       `${dir}/mst/esrp-cts-cp/1ts-statement.scitt`,
       ...cpKeys(dir),
@@ -237,7 +229,7 @@ vectorTest(
 vectorTest(
   "verify -v prints the uvm_0.2.10.cose receipt with its registration, signing txid and entry URL",
   async (dir) => {
-    const { exit, stdout } = await cli(["verify", `${dir}/mst/esrp-cts-db/uvm_0.2.10.cose`, ...dbKeys(dir), "-v"]);
+    const { exit, stdout } = await cli(...["verify", `${dir}/mst/esrp-cts-db/uvm_0.2.10.cose`, ...dbKeys(dir), "-v"]);
     assert.equal(exit, 0);
     const receipt = stdout.indexOf(
       `  receipt 0  valid  ${DB}  registered at 458.12440, signed at 458.12441 (2025-12-22T21:11:28Z)`,
@@ -401,7 +393,7 @@ vectorTest(
 
 vectorTest("verify refuses a signed trust list whose signer was not given with --trust-list-signer", async (dir) => {
   const list = `${dir}/mst/esrp-cts-dev/aci-cc-ttl.ttl.cose`;
-  const { exit, stdout, stderr } = await cli([
+  const { exit, stdout, stderr } = await cli(...[
     "verify",
     `${dir}/mst/esrp-cts-db/uvm_0.2.10.cose`,
     "--keys",
@@ -823,7 +815,12 @@ vectorTest("verify loads the 1ts JWKS with 6 copies of one key as 1 added and 5 
     duplicates: 5,
     warnings: [],
   }]);
-  const verbose = await cli(["verify", `${dir}/mst/esrp-cts-cp/1ts-statement.scitt`, ...keysFor(dir, CP, jwks), "-v"]);
+  const verbose = await cli(...[
+    "verify",
+    `${dir}/mst/esrp-cts-cp/1ts-statement.scitt`,
+    ...keysFor(dir, CP, jwks),
+    "-v",
+  ]);
   assert.equal(verbose.stdout[0], `keys: ${dir}/mst/${jwks} (jwks) for ${CP}: 1 added, 5 already trusted`);
 });
 
@@ -831,7 +828,7 @@ vectorTest("verify loads the 1ts JWKS with 6 copies of one key as 1 added and 5 
 
 vectorTest("inspect --json shows the detached SDK receipt.cose with its empty iss and sub", async (dir) => {
   const file = `${dir}/mst/sdk-foo.bar.com/receipt.cose`;
-  const { exit, stdout, stderr } = await cli(["inspect", file, "--json"]);
+  const { exit, stdout, stderr } = await cli(...["inspect", file, "--json"]);
   assert.equal(exit, 0);
   assert.deepEqual(stderr, []);
   const out = JSON.parse(stdout[0]!);
@@ -859,7 +856,7 @@ vectorTest("inspect --json shows the detached SDK receipt.cose with its empty is
 
 vectorTest("inspect --json shows uvm_0.2.10.cose: claims, x5chain, x5t, payload and its receipt", async (dir) => {
   const file = `${dir}/mst/esrp-cts-db/uvm_0.2.10.cose`;
-  const { exit, stdout, stderr } = await cli(["inspect", file, "--json"]);
+  const { exit, stdout, stderr } = await cli(...["inspect", file, "--json"]);
   assert.equal(exit, 0);
   assert.deepEqual(stderr, []);
   assert.equal(stdout.length, 1);
@@ -906,7 +903,7 @@ const MS_CODE_SIGNING_N =
 vectorTest(
   "didx509 --json resolves the Microsoft code-signing root-pinned DID against ms-code-signing.pem",
   async (dir) => {
-    const { exit, stdout, stderr } = await cli([
+    const { exit, stdout, stderr } = await cli(...[
       "didx509",
       MS_CODE_SIGNING_DID,
       `${dir}/mst/didx509/ms-code-signing.pem`,
@@ -937,7 +934,7 @@ vectorTest(
 
 vectorTest("didx509 refuses a DID pinned to the leaf of ms-code-signing.pem", async (dir) => {
   const did = "did:x509:0:sha256:UXBZJ2K9iZ6KYBN7WzuRXxqz-3CB2nKpuhEYghJPDww::subject:CN:Microsoft%20Corporation";
-  const { exit, stdout } = await cli(["didx509", did, `${dir}/mst/didx509/ms-code-signing.pem`, "--json"]);
+  const { exit, stdout } = await cli(...["didx509", did, `${dir}/mst/didx509/ms-code-signing.pem`, "--json"]);
   assert.equal(exit, 1);
   assert.deepEqual(JSON.parse(stdout[0]!), {
     did,

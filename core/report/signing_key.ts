@@ -13,7 +13,8 @@ import { type PublicKey, publicKeyFromJwk, publicKeyFromSpki } from "../crypto/p
 import { verifySignature } from "../crypto/signature.ts";
 import { coseAlgorithm } from "../cose/algorithms.ts";
 import { computeKid } from "../receipts/trust_store.ts";
-import { decodePem, encodePem, hasPemBlock } from "./_pem.ts";
+import { encodePem } from "../pem.ts";
+import { decodePem, hasPemBlock } from "./_pem.ts";
 
 /** The algorithms a report can be signed with. */
 export type ReportAlgorithm = "ES256" | "ES384" | "EdDSA";

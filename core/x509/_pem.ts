@@ -1,11 +1,17 @@
 /**
- * PEM (RFC 7468) block extraction.
+ * Certificate PEM bundles: the shared PEM reader with X.509 error wording.
  *
  * @module
  */
 
-import { fromBase64 } from "../bytes.ts";
+import { pemBlocks as readPemBlocks, PemError } from "../pem.ts";
 import { malformed } from "./_der_helpers.ts";
+
+const DETAIL = {
+  unterminated: (label: string) => `has no "-----END ${label}-----" line`,
+  interrupted: () => "is interrupted by another boundary",
+  base64: () => "is not valid base64",
+} as const;
 
 /**
  * Returns the decoded body of every `-----BEGIN <label>-----` block, in order. Text outside blocks is
@@ -13,24 +19,13 @@ import { malformed } from "./_der_helpers.ts";
  * block of the label, is `X509_MALFORMED`.
  */
 export function pemBlocks(data: Uint8Array, label: string): Uint8Array[] {
-  const text = new TextDecoder("utf-8").decode(data);
-  const begin = `-----BEGIN ${label}-----`;
-  const end = `-----END ${label}-----`;
-  const blocks: Uint8Array[] = [];
-  let offset = text.indexOf(begin);
-  while (offset !== -1) {
-    const bodyStart = offset + begin.length;
-    const stop = text.indexOf(end, bodyStart);
-    if (stop === -1) malformed(`PEM block ${blocks.length + 1} has no "${end}" line`);
-    const body = text.slice(bodyStart, stop);
-    if (body.includes("-----")) malformed(`PEM block ${blocks.length + 1} is interrupted by another boundary`);
-    try {
-      blocks.push(fromBase64(body));
-    } catch {
-      malformed(`PEM block ${blocks.length + 1} is not valid base64`);
-    }
-    offset = text.indexOf(begin, stop + end.length);
+  let blocks: Uint8Array[];
+  try {
+    blocks = readPemBlocks(new TextDecoder("utf-8").decode(data), label);
+  } catch (error) {
+    if (!(error instanceof PemError)) throw error;
+    return malformed(`PEM block ${error.block} ${DETAIL[error.problem](label)}`);
   }
-  if (blocks.length === 0) malformed(`no "${begin}" block found (input is neither DER nor PEM)`);
+  if (blocks.length === 0) malformed(`no "-----BEGIN ${label}-----" block found (input is neither DER nor PEM)`);
   return blocks;
 }

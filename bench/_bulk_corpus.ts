@@ -1,8 +1,10 @@
 /**
- * The forged corpus of benchmark 2: MST-shaped transparent statements built from the fixture generator's
+ * The forged corpora of benchmark 2: MST-shaped transparent statements built from the fixture generator's
  * pieces — PS384 statements by RSA-3072 leaves under the test CA, with x5chain and x5t, registered in simulated
  * CCF ledgers that sign one ES384 root per batch of statements — written to a directory, with the keys file and
- * the inputs of every signature check for the floor measurement.
+ * the inputs of every signature check for the floor measurement. {@linkcode writeRealisticCorpus} builds the
+ * shape of an audit of statements registered at different times instead: one signed root per statement and
+ * inclusion paths as deep as a ledger of about a million transactions gives.
  *
  * @module
  */
@@ -11,9 +13,26 @@ import { Buffer } from "node:buffer";
 import { constants, createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { type PublicKey, publicKeyFromSpki } from "../core/crypto/public_key.ts";
 import { encodeCbor } from "../fixtures/_gen/cbor.ts";
-import { CcfLedger, type Registration } from "../fixtures/_gen/ccf_ledger.ts";
+import {
+  CcfLedger,
+  claimsDigest,
+  encodeReceipt,
+  leafHash,
+  RECEIPT_SUBJECT,
+  type Registration,
+  serviceKid,
+} from "../fixtures/_gen/ccf_ledger.ts";
+import { foldPath, type PathStep } from "../fixtures/_gen/ccf_merkle.ts";
+import type { CborValue } from "../fixtures/_gen/cbor.ts";
 import { issueCertificate, type SubjectKey } from "../fixtures/_gen/certificate.ts";
-import { ALG, encodeCoseSign1, LABEL, type SignedParts, sigStructure } from "../fixtures/_gen/cose_sign1.ts";
+import {
+  ALG,
+  encodeCoseSign1,
+  LABEL,
+  signCoseSign1,
+  type SignedParts,
+  sigStructure,
+} from "../fixtures/_gen/cose_sign1.ts";
 import { P384 } from "../fixtures/_gen/ec.ts";
 import { deriveEcKey } from "../fixtures/_gen/ecdsa.ts";
 import { jwksDocument } from "../fixtures/_gen/service_keys.ts";
@@ -161,6 +180,91 @@ export async function writeBulkCorpus(dir: string, options: BulkCorpusOptions): 
       });
       const bytes = encodeCoseSign1(parts, new Map([[LABEL.receipts, [receipts[i]!.bytes]]]));
       return Deno.writeFile(`${statementsDir}/${String(index).padStart(6, "0")}.cose`, bytes);
+    }));
+  }
+  return {
+    statementsDir,
+    keysArg: `${CORPUS_HOST}=${keysFile}`,
+    statements: options.statements,
+    statementSignatures,
+    receiptSignatures,
+    chains: signers.map((s) => [s.ca.leaf.der, ca.intermediate.der, ca.root.der]),
+  };
+}
+
+/** What to build for {@linkcode writeRealisticCorpus}. */
+export interface RealisticCorpusOptions {
+  /** Number of statements, each under its own signed root, e.g. `2000`. */
+  readonly statements: number;
+  /** Distinct RSA leaves signing the statements in turn, e.g. `8`. */
+  readonly signers: number;
+  /** Steps of every inclusion path, e.g. `20` (a ledger of about a million transactions). */
+  readonly pathLength: number;
+}
+
+/**
+ * Builds the realistic corpus under `dir`: every statement PS384 by an RSA-3072 leaf with x5chain, and its own
+ * ES384 receipt over a root that its `pathLength`-step path folds to (the siblings stand for the rest of a big
+ * ledger; only their fold is checked). Same files and floor inputs as {@linkcode writeBulkCorpus}.
+ *
+ * @example
+ * ```ts ignore
+ * const corpus = await writeRealisticCorpus(await Deno.makeTempDir(), { statements: 10, signers: 2, pathLength: 20 });
+ * ```
+ */
+export async function writeRealisticCorpus(dir: string, options: RealisticCorpusOptions): Promise<BulkCorpus> {
+  const ca = await issueTestCa();
+  const signers = await Promise.all(Array.from({ length: options.signers }, (_, i) => rsaSigner(ca, i)));
+  const serviceKey = await deriveEcKey("bench/realistic-service-key", P384);
+  const servicePublicKey = publicKeyFromSpki(serviceKey.spki);
+  const kid = await serviceKid(serviceKey);
+  const keysFile = `${dir}/keys.jwks.json`;
+  await Deno.writeTextFile(keysFile, JSON.stringify(jwksDocument([{ key: serviceKey, kid }])));
+  const statementsDir = `${dir}/statements`;
+  await Deno.mkdir(statementsDir, { recursive: true });
+  const statementSignatures: SignatureInput[] = [];
+  const receiptSignatures: SignatureInput[] = [];
+  const iat0 = Date.parse("2026-01-01T00:00:00Z") / 1000;
+  const view = 7;
+  const BATCH = 50;
+  for (let start = 0; start < options.statements; start += BATCH) {
+    const indexes = Array.from({ length: Math.min(BATCH, options.statements - start) }, (_, i) => start + i);
+    await Promise.all(indexes.map(async (index) => {
+      const signer = signers[index % signers.length]!;
+      const parts = await signPs384(signer, index, iat0 + index);
+      // A registration deep in a ledger of 2^pathLength transactions, signed on its own a little later.
+      const seqno = (1 << options.pathLength) - 1000 * options.statements + 1000 * index + 1;
+      const txid = `${view}.${seqno}`;
+      const leaf = {
+        internalTransactionHash: await sha256(utf8(`bench/write-set/${txid}`)),
+        internalEvidence: `ce:${txid}:${toHex(await sha256(utf8(`bench/commit-evidence/${txid}`)))}`,
+        dataHash: await claimsDigest(parts),
+      };
+      const path: PathStep[] = await Promise.all(Array.from({ length: options.pathLength }, async (_, level) => ({
+        left: (((seqno - 1) >> level) & 1) === 1,
+        hash: await sha256(utf8(`bench/sibling/${txid}/${level}`)),
+      })));
+      const root = await foldPath(await leafHash(leaf), path);
+      const protectedHeader = new Map<number | string, CborValue>([
+        [LABEL.alg, ALG.ES384],
+        [LABEL.kid, utf8(kid)],
+        [LABEL.cwtClaims, new Map<number, CborValue>([[1, CORPUS_HOST], [2, RECEIPT_SUBJECT], [6, iat0 + index + 1]])],
+        [LABEL.vds, 2],
+        ["ccf.v1", new Map([["txid", `${view}.${seqno + 1}`]])],
+      ]);
+      const signed = await signCoseSign1(serviceKey, { protectedHeader, payload: null, detachedPayload: root });
+      receiptSignatures.push({
+        key: servicePublicKey,
+        data: sigStructure(signed.protectedBytes, root),
+        signature: signed.signature,
+      });
+      statementSignatures.push({
+        key: signer.publicKey,
+        data: sigStructure(parts.protectedBytes, parts.payload!),
+        signature: parts.signature,
+      });
+      const bytes = encodeCoseSign1(parts, new Map([[LABEL.receipts, [encodeReceipt(signed, { leaf, path })]]]));
+      await Deno.writeFile(`${statementsDir}/${String(index).padStart(6, "0")}.cose`, bytes);
     }));
   }
   return {

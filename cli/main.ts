@@ -7,11 +7,14 @@
 
 import { AuditError } from "../core/errors.ts";
 import { bundleCommand } from "./commands/bundle.ts";
+import { collectCommand } from "./commands/collect.ts";
 import { didx509Command } from "./commands/didx509.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { keysCommand } from "./commands/keys.ts";
+import { ledgerCommand } from "./commands/ledger.ts";
 import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
+import { sigstoreCommand } from "./commands/sigstore.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { CliError, EXIT, exitFor } from "./exit.ts";
 import { type Io, processIo } from "./io.ts";
@@ -22,10 +25,13 @@ const COMMANDS: readonly Command[] = [
   runCommand,
   bundleCommand,
   verifyCommand,
+  ledgerCommand,
   inspectCommand,
   didx509Command,
   reportCommand,
   keysCommand,
+  sigstoreCommand,
+  collectCommand,
 ];
 
 function help(): string {

@@ -501,3 +501,28 @@ export function verifyRfc9162Consistency(
   const roots = foldConsistency(size1, size2, root1, path);
   return typeof roots !== "number" && equalBytes(roots.root1, root1) && equalBytes(roots.root2, root2);
 }
+
+/**
+ * A CCF inner node SHA-256(left ‖ right), with no prefix byte (spec: ccf-ledger §3).
+ *
+ * @example
+ * ```ts
+ * import { ccfNodeHash, sha256 } from "./merkle.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * const a = new Uint8Array(32).fill(1);
+ * const b = new Uint8Array(32).fill(2);
+ * deepStrictEqual(ccfNodeHash(a, b), sha256(new Uint8Array([...a, ...b])));
+ * ```
+ */
+export function ccfNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  const context = "Cannot hash CCF node";
+  checkHash(context, "left hash", left);
+  checkHash(context, "right hash", right);
+  view.setUint32(INPUT, 0, true);
+  view.setUint32(INPUT + 4, 0, true);
+  view.setUint32(INPUT + 8, 1, true);
+  heap.set(left, INPUT + CCF_HEADER);
+  heap.set(right, INPUT + CCF_HEADER + HASH);
+  wasm.foldCcfPath();
+  return output();
+}

@@ -1,63 +1,99 @@
 /**
- * Builds `wasm/merkle.wasm` from the AssemblyScript in `wasm/src/` with the pinned compiler and fixed options,
- * so every run gives the same bytes. With `--check` it builds in memory instead and fails when the bytes differ
- * from the committed module.
+ * Builds the project's WebAssembly modules from their AssemblyScript with the pinned compiler and fixed options,
+ * so every run gives the same bytes: `wasm/merkle.wasm` from `wasm/src/` and `wasm/signature.wasm` from
+ * `wasm/signature/`. With `--check` it builds in memory instead and fails when any module's bytes differ from the
+ * committed one.
  *
  * @module
  */
 
 import asc from "assemblyscript/asc";
+import { fieldSource } from "./field_gen.ts";
 
-const SOURCE = "wasm/src/index.ts";
-const TARGET = "wasm/merkle.wasm";
-const OPTIONS = [
-  "--optimizeLevel",
-  "3",
-  "--shrinkLevel",
-  "0",
-  "--noAssert",
-  // No allocator, no garbage collector: the module only uses the fixed memory map of wasm/src/layout.ts.
-  "--runtime",
-  "stub",
-  // Traps stay traps instead of calling an imported `env.abort`, so the module imports nothing.
-  "--use",
-  "abort=",
-  "--enable",
-  "simd",
-  // The memory map ends at 0x120000 = 18 pages; initial = maximum, so the memory never grows.
-  "--initialMemory",
-  "18",
-  "--maximumMemory",
-  "18",
-  "--noColors",
+/** The generated source of the signature core's field arithmetic. */
+const FIELD_SOURCE = "wasm/signature/field.ts";
+
+/** One module: its entry file, its output and the pages of its fixed memory map (initial = maximum). */
+interface Module {
+  readonly source: string;
+  readonly target: string;
+  readonly pages: number;
+}
+
+const MODULES: readonly Module[] = [
+  // The Merkle memory map ends at 0x120000 = 18 pages.
+  { source: "wasm/src/index.ts", target: "wasm/merkle.wasm", pages: 18 },
+  // The signature core's map ends at 0x30000 = 3 pages (wasm/README.md).
+  { source: "wasm/signature/index.ts", target: "wasm/signature.wasm", pages: 3 },
 ];
 
-/** Compiles the module and returns its bytes; nothing is written. */
-async function compile(): Promise<Uint8Array> {
+function options(pages: number): string[] {
+  return [
+    "--optimizeLevel",
+    "3",
+    "--shrinkLevel",
+    "0",
+    "--noAssert",
+    // No allocator, no garbage collector: each module only uses its fixed memory map.
+    "--runtime",
+    "stub",
+    // Traps stay traps instead of calling an imported `env.abort`, so the module imports nothing.
+    "--use",
+    "abort=",
+    "--enable",
+    "simd",
+    // initial = maximum, so the memory never grows.
+    "--initialMemory",
+    String(pages),
+    "--maximumMemory",
+    String(pages),
+    "--noColors",
+  ];
+}
+
+/** Compiles one module and returns its bytes; nothing is written. */
+async function compile({ source, target, pages }: Module): Promise<Uint8Array> {
   let binary: Uint8Array | undefined;
-  const { error, stderr } = await asc.main([SOURCE, "--outFile", TARGET, ...OPTIONS], {
+  const { error, stderr } = await asc.main([source, "--outFile", target, ...options(pages)], {
     writeFile(name: string, contents: Uint8Array | string) {
       if (name.endsWith(".wasm") && typeof contents !== "string") binary = contents;
     },
   });
   if (error || binary === undefined) {
-    throw new Error(`Cannot build ${TARGET}: ${error?.message ?? "the compiler wrote no module"}\n${stderr}`);
+    throw new Error(`Cannot build ${target}: ${error?.message ?? "the compiler wrote no module"}\n${stderr}`);
   }
   return binary;
 }
 
-const built = await compile();
-if (Deno.args.includes("--check")) {
-  const committed = await Deno.readFile(TARGET);
-  if (built.length !== committed.length || built.some((byte, i) => byte !== committed[i])) {
-    console.error(
-      `${TARGET} does not match wasm/src: a rebuild gives ${built.length} bytes that differ from the committed ` +
-        `${committed.length}; run "deno task wasm" and commit the result`,
-    );
-    Deno.exit(1);
+const check = Deno.args.includes("--check");
+let failed = false;
+const field = fieldSource();
+if (check) {
+  const committed = await Deno.readTextFile(FIELD_SOURCE).catch(() => "");
+  if (committed !== field) {
+    console.error(`${FIELD_SOURCE} does not match wasm/field_gen.ts; run "deno task wasm" and commit the result`);
+    failed = true;
   }
-  console.log(`${TARGET} matches wasm/src (${built.length} bytes)`);
 } else {
-  await Deno.writeFile(TARGET, built);
-  console.log(`Built ${TARGET} (${built.length} bytes)`);
+  await Deno.writeTextFile(FIELD_SOURCE, field);
 }
+for (const module of MODULES) {
+  const built = await compile(module);
+  const { target } = module;
+  if (check) {
+    const committed = await Deno.readFile(target).catch(() => new Uint8Array());
+    if (built.length !== committed.length || built.some((byte, i) => byte !== committed[i])) {
+      console.error(
+        `${target} does not match its source: a rebuild gives ${built.length} bytes that differ from the committed ` +
+          `${committed.length}; run "deno task wasm" and commit the result`,
+      );
+      failed = true;
+    } else {
+      console.log(`${target} matches its source (${built.length} bytes)`);
+    }
+  } else {
+    await Deno.writeFile(target, built);
+    console.log(`Built ${target} (${built.length} bytes)`);
+  }
+}
+if (failed) Deno.exit(1);

@@ -1,5 +1,7 @@
 /**
- * Signature verification over WebCrypto for ECDSA (raw r‖s), RSA-PSS, RSASSA-PKCS1-v1_5 and Ed25519.
+ * Signature verification for ECDSA (raw r‖s), RSA-PSS, RSASSA-PKCS1-v1_5 and Ed25519. ECDSA on P-256, P-384 and
+ * P-521 and RSA with 1024- to 4096-bit moduli go to the project's WebAssembly signature core
+ * (`signature_core.ts`); Ed25519 and anything the core does not cover go to WebCrypto.
  *
  * @module
  */
@@ -9,6 +11,7 @@ import { DER, derChildren, derUnsigned, expectTag, readDer } from "../der.ts";
 import { AuditError } from "../errors.ts";
 import type { HashName } from "./digest.ts";
 import { CURVE_BYTES, type PublicKey } from "./public_key.ts";
+import { coreSupports, coreVerify } from "./signature_core.ts";
 
 /** A signature scheme with its parameters. ECDSA signatures are raw `r‖s` (IEEE P1363). */
 export type SignatureScheme =
@@ -83,7 +86,37 @@ function verifyParams(scheme: SignatureScheme): AlgorithmIdentifier | EcdsaParam
  * console.assert(await verifySignature(key, { name: "Ed25519" }, data, sig));
  * ```
  */
-export async function verifySignature(
+export function verifySignature(
+  key: PublicKey,
+  scheme: SignatureScheme,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  try {
+    importParams(key, scheme); // throws when the key cannot verify the scheme at all
+    if (coreSupports(key, scheme)) return Promise.resolve(coreVerify(key, scheme, data, signature));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return verifyWithWebCrypto(key, scheme, data, signature);
+}
+
+/**
+ * Verifies a signature with the runtime's WebCrypto only (the path {@linkcode verifySignature} takes for
+ * Ed25519 and what the core does not cover); for differential tests and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { verifyWithWebCrypto } from "./signature.ts";
+ * import { publicKeyFromSpki } from "./public_key.ts";
+ * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const data = new Uint8Array([1, 2, 3]);
+ * const sig = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, data));
+ * console.assert(await verifyWithWebCrypto(key, { name: "Ed25519" }, data, sig));
+ * ```
+ */
+export async function verifyWithWebCrypto(
   key: PublicKey,
   scheme: SignatureScheme,
   data: Uint8Array,

@@ -16,6 +16,9 @@ export const KIND_ORDER: readonly EvidenceKind[] = [
   "measurement",
   "artifact",
   "attestation",
+  "ledger",
+  "sigstore",
+  "provenance",
 ];
 
 /** Statuses from most to least severe. */

@@ -17,6 +17,9 @@ const KIND_TITLES: Readonly<Record<EvidenceKind, string>> = {
   measurement: "Measurements",
   artifact: "Artifacts",
   attestation: "Attestations",
+  ledger: "Ledgers",
+  sigstore: "Sigstore bundles",
+  provenance: "Provenance",
 };
 
 /** Nested details deeper than this are shown as JSON text. */

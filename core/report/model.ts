@@ -12,7 +12,17 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export type FindingStatus = "pass" | "fail" | "warn" | "skip";
 
 /** The kinds of evidence a finding can concern. */
-export type EvidenceKind = "playbook" | "trust" | "statement" | "receipt" | "measurement" | "artifact" | "attestation";
+export type EvidenceKind =
+  | "playbook"
+  | "trust"
+  | "statement"
+  | "receipt"
+  | "measurement"
+  | "artifact"
+  | "attestation"
+  | "ledger"
+  | "sigstore"
+  | "provenance";
 
 /** One check and its outcome. */
 export interface Finding {

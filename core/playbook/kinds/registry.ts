@@ -7,7 +7,10 @@
 import { artifactsKind } from "./artifacts.ts";
 import { attestationsKind } from "./attestations.ts";
 import type { EvidenceKind } from "./kind.ts";
+import { ledgerKind } from "./ledger.ts";
 import { measurementsKind } from "./measurements.ts";
+import { provenanceKind } from "../../collect/provenance_kind.ts";
+import { sigstoreKind } from "./sigstore.ts";
 import { statementsKind } from "./statements.ts";
 
 /** Every evidence kind the playbook knows, in evaluation order. */
@@ -15,5 +18,8 @@ export const KINDS: readonly EvidenceKind<unknown>[] = [
   statementsKind,
   artifactsKind,
   attestationsKind,
+  ledgerKind,
   measurementsKind,
+  sigstoreKind,
+  provenanceKind,
 ];

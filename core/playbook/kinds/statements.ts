@@ -116,12 +116,19 @@ async function checkRoots(item: StatementItem, message: CoseSign1, context: RunC
   }
 }
 
-function publishValues(item: StatementItem, message: CoseSign1, report: StatementReport, context: RunContext): void {
+function publishValues(
+  item: StatementItem,
+  bytes: Uint8Array,
+  message: CoseSign1,
+  report: StatementReport,
+  context: RunContext,
+): void {
   const s = report.statement;
   const text = (t: string | undefined): Value | undefined => t === undefined ? undefined : { type: "text", text: t };
   const number = (n: number | undefined): Value | undefined =>
     n === undefined ? undefined : { type: "number", number: n };
   context.publish("statement", item.id, {
+    "cose": { type: "bytes", bytes },
     "payload": message.payload ? { type: "bytes", bytes: message.payload } : undefined,
     "digest": { type: "bytes", bytes: fromHex(report.digest) },
     "subject": text(s.subject),
@@ -306,7 +313,7 @@ async function evaluateStatement(item: StatementItem, context: RunContext): Prom
     context.publish("statement", item.id, {}, `statement '${item.id}' could not be read: ${error.message}`);
     return;
   }
-  publishValues(item, message, report, context);
+  publishValues(item, bytes, message, report, context);
   const s = report.statement;
   context.add(finding({
     id: `statement.${item.id}.signature`,
@@ -363,6 +370,7 @@ export const statementsKind: EvidenceKind<StatementItem> = {
   refs: {
     prefix: "statement",
     fields: {
+      "cose": "bytes",
       "payload": "bytes",
       "digest": "bytes",
       "subject": "text",

@@ -1,0 +1,61 @@
+/**
+ * The leaf of each transaction in the ledger's Merkle tree (spec: ccf-ledger §3): SHA-256 of the write-set digest
+ * (SHA-256 of the whole transaction), the commit-evidence digest and the claims digest, with the shorter forms
+ * of the older entry types. The write-set digest of a large transaction is computed by the runtime's native
+ * SHA-256 where there is one, and small inputs by the WebAssembly core, whichever measured faster for the size
+ * (`deno task bench`, section `ledger`: native wins from about 512 bytes, where its per-call cost is repaid).
+ *
+ * @module
+ */
+
+import { concat } from "../bytes.ts";
+import { sha256 as wasmSha256 } from "../merkle.ts";
+import { ENTRY_TYPE, LedgerFormatError, type LedgerTransaction } from "./transaction.ts";
+
+/** Inputs from this size up are hashed natively (where the runtime has native hashing). */
+export const NATIVE_HASH_FROM = 512;
+
+// The input goes in as a Buffer view of the same memory: given a plain Uint8Array, Deno's node:crypto first
+// copies it into a Buffer byte by byte, which costs more than the hashing itself.
+const nativeSha256 = await Promise.all([import("node:crypto"), import("node:buffer")]).then(
+  ([{ createHash }, { Buffer }]) => (data: Uint8Array) =>
+    new Uint8Array(createHash("sha256").update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest()),
+  () => undefined,
+);
+
+/**
+ * SHA-256 by whichever backend is faster for the input's size.
+ *
+ * @example
+ * ```ts
+ * import { sha256Bytes } from "./leaf.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(sha256Bytes(new Uint8Array(1000)).length, 32);
+ * ```
+ */
+export function sha256Bytes(data: Uint8Array): Uint8Array {
+  return nativeSha256 && data.length >= NATIVE_HASH_FROM ? nativeSha256(data) : wasmSha256(data);
+}
+
+/**
+ * The transaction's leaf: its digest as CCF's tree holds it.
+ *
+ * @example
+ * ```ts ignore
+ * const leaf = transactionDigest(parseTransaction(chunk, offset, end));
+ * ```
+ */
+export function transactionDigest(tx: LedgerTransaction): Uint8Array {
+  const writeSet = sha256Bytes(tx.raw);
+  const { claimsDigest, commitEvidenceDigest } = tx;
+  if (claimsDigest === undefined) {
+    return commitEvidenceDigest === undefined ? writeSet : wasmSha256(concat([writeSet, commitEvidenceDigest]));
+  }
+  if (commitEvidenceDigest === undefined || tx.entryType === ENTRY_TYPE.WRITE_SET_WITH_CLAIMS) {
+    throw new LedgerFormatError(
+      "LEDGER_TX_MALFORMED",
+      `Transaction ${tx.seqno} has a claims digest but no commit-evidence digest`,
+    );
+  }
+  return wasmSha256(concat([writeSet, commitEvidenceDigest, claimsDigest]));
+}

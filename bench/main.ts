@@ -8,6 +8,7 @@
 import { bulkBench, type BulkFigures, formatBulk } from "./bulk_bench.ts";
 import { formatLedger, ledgerBench, type LedgerFigures } from "./ledger_bench.ts";
 import { formatMerkle, merkleBench, type MerkleFigures } from "./merkle_bench.ts";
+import { formatSignatures, signatureBench, type SignatureFigures } from "./signature_bench.ts";
 import { formatSigstore, sigstoreBench, type SigstoreFigures } from "./sigstore_bench.ts";
 
 /** One benchmark: a name (the key in the JSON output), how to run it and how to print its figures. */
@@ -24,6 +25,7 @@ function section<Figures>(entry: Section<Figures>): Section<unknown> {
 const SECTIONS: readonly Section<unknown>[] = [
   section<MerkleFigures>({ name: "merkle", run: merkleBench, format: formatMerkle }),
   section<BulkFigures>({ name: "bulk", run: bulkBench, format: formatBulk }),
+  section<SignatureFigures>({ name: "signatures", run: signatureBench, format: formatSignatures }),
   section<LedgerFigures>({ name: "ledger", run: ledgerBench, format: formatLedger }),
   section<SigstoreFigures>({ name: "sigstore", run: sigstoreBench, format: formatSigstore }),
 ];

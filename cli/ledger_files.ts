@@ -118,6 +118,40 @@ export function findLedgerFiles(args: readonly string[], includeOpen: boolean): 
   return { files, findings };
 }
 
+/** Reads chunk after chunk into one buffer that grows to the largest chunk, so memory does not grow with the ledger. */
+class ChunkReader {
+  #buffer = new Uint8Array(0);
+
+  read(file: ChunkFile): Uint8Array {
+    let handle: Deno.FsFile;
+    try {
+      handle = Deno.openSync(file.path, { read: true });
+    } catch (error) {
+      throw new CliError(EXIT.MISSING, `Cannot read ${file.path}: ${(error as Error).message}`);
+    }
+    try {
+      const info = handle.statSync();
+      if (!info.isFile) throw new CliError(EXIT.MALFORMED, `Cannot read ${file.path}: not a regular file`);
+      if (info.size > MAX_CHUNK_BYTES) {
+        throw new CliError(
+          EXIT.MALFORMED,
+          `Cannot read ${file.path}: ${info.size} bytes is more than ${MAX_CHUNK_BYTES}`,
+        );
+      }
+      if (this.#buffer.length < info.size) this.#buffer = new Uint8Array(Math.max(info.size, 2 * this.#buffer.length));
+      let filled = 0;
+      while (filled < info.size) {
+        const n = handle.readSync(this.#buffer.subarray(filled, info.size));
+        if (n === null || n === 0) break;
+        filled += n;
+      }
+      return this.#buffer.subarray(0, filled);
+    } finally {
+      handle.close();
+    }
+  }
+}
+
 /** Runs an audit over the chunk files, chunk by chunk, with a progress bar when standard error is a terminal. */
 export async function auditLedgerFiles(
   found: LedgerFiles,
@@ -153,10 +187,11 @@ export async function auditLedgerFiles(
   const total = plan.chunks.reduce((sum, c) => sum + (found.files.get(c.name)?.size ?? 0), 0);
   const bar = io.status ? new ProgressBar(io.status, total, { unit: "bytes" }) : undefined;
   let done = 0;
+  const reader = new ChunkReader();
   for (const chunk of plan.chunks) {
     if (audit.stopped) break;
     const file = found.files.get(chunk.name)!;
-    await audit.addChunk(chunk, readChunk(file));
+    await audit.addChunk(chunk, reader.read(file));
     done += file.size;
     bar?.update(done);
   }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { addEntries, newLedger } from "./_ledger.ts";
 import { dirname } from "node:path";
 import { fromBase64, fromUtf8, toHex, utf8 } from "../core/bytes.ts";
 import { readBundle } from "../core/bundle/mod.ts";
@@ -551,10 +552,9 @@ Deno.test("collect --issuer keeps only the statements whose issuer matches", asy
 });
 
 Deno.test("collect --ledger fetches every committed chunk and checks each Repr-Digest", async () => {
-  const chunks = new Map([
-    ["ledger_1-40.committed", utf8("chunk one")],
-    ["ledger_41-90.committed", utf8("chunk two")],
-  ]);
+  const ledger = await newLedger("collect");
+  await addEntries(ledger, 2);
+  const chunks = new Map(ledger.files.map((f) => [f.name, f.bytes]));
   const digests = new Map(await Promise.all([...chunks].map(async ([n, b]) => [n, await reprDigest(b)] as const)));
   await withService(
     { ...contoso(), ledgerChunks: chunks, ledgerDigests: digests },
@@ -566,24 +566,32 @@ Deno.test("collect --ledger fetches every committed chunk and checks each Repr-D
         service.requests.filter((r) => r.startsWith("/node/ledger-chunk")),
         [
           "/node/ledger-chunk?since=1",
-          "/node/ledger-chunk/ledger_1-40.committed",
-          "/node/ledger-chunk?since=41",
-          "/node/ledger-chunk/ledger_41-90.committed",
-          "/node/ledger-chunk?since=91",
+          "/node/ledger-chunk/ledger_1-4.committed",
+          "/node/ledger-chunk?since=5",
+          "/node/ledger-chunk/ledger_5-7.committed",
+          "/node/ledger-chunk?since=8",
         ],
         "ledger requests",
       );
       const members = await bundleMembers(`${dir}/l.bundle`);
-      assertEquals(fromUtf8(members.get("ledger/ledger_41-90.committed")!), "chunk two", "chunk");
+      assertEquals(members.get("ledger/ledger_5-7.committed"), chunks.get("ledger_5-7.committed"), "chunk");
       const record = readProvenance(members.get("provenance.json")!).files.find((f) =>
-        f.path === "ledger/ledger_1-40.committed"
+        f.path === "ledger/ledger_1-4.committed"
       )!;
-      assertEquals(record.url, `${service.url}node/ledger-chunk/ledger_1-40.committed`, "chunk url");
-      assertEquals(record.reprDigest, digests.get("ledger_1-40.committed"), "Repr-Digest recorded");
-      const ran = await cli("run", `${dir}/l.bundle`, "-q");
+      assertEquals(record.url, `${service.url}node/ledger-chunk/ledger_1-4.committed`, "chunk url");
+      assertEquals(record.reprDigest, digests.get("ledger_1-4.committed"), "Repr-Digest recorded");
+      const ran = await cli("run", `${dir}/l.bundle`, "--json");
       assertEquals(ran.exit, 0, "run exit");
+      const integrity = JSON.parse(ran.stdout.join("\n")).findings.find((f: { id: string }) =>
+        f.id === "ledger.service.integrity"
+      );
+      assertEquals(
+        integrity.message,
+        "seqnos 1–7 (7 transactions, 3 signatures) verify at level full; last signed 2.7",
+        "ledger audited",
+      );
 
-      // From the file index instead, from seqno 41 on.
+      // From the file index instead, from seqno 5 on (audited from the first signed tree).
       service.reset();
       const indexed = await collect(
         "i.bundle",
@@ -591,27 +599,27 @@ Deno.test("collect --ledger fetches every committed chunk and checks each Repr-D
         "2.37",
         "--ledger",
         "--since",
-        "41",
+        "5",
         "--ledger-index",
         "/ledger/index.json",
       );
       assertEquals(indexed.exit, 0, `index exit: ${indexed.stderr.join(" | ")}`);
       assertEquals(
         service.requests.filter((r) => r.startsWith("/ledger/")),
-        ["/ledger/index.json", "/ledger/ledger_41-90.committed"],
+        ["/ledger/index.json", "/ledger/ledger_5-7.committed"],
         "requests through the file index",
       );
       const ledgerMembers = [...(await bundleMembers(`${dir}/i.bundle`)).keys()].filter((p) => p.startsWith("ledger/"));
-      assertEquals(ledgerMembers, ["ledger/index.json", "ledger/ledger_41-90.committed"], "ledger members");
+      assertEquals(ledgerMembers, ["ledger/index.json", "ledger/ledger_5-7.committed"], "ledger members");
     },
   );
-  const wrong = new Map([["ledger_1-40.committed", await reprDigest(utf8("another chunk"))]]);
+  const wrong = new Map([["ledger_1-4.committed", await reprDigest(utf8("another chunk"))]]);
   await withService({ ...contoso(), ledgerChunks: chunks, ledgerDigests: wrong }, async ({ service, dir, collect }) => {
     const result = await collect("w.bundle", "--entry", "2.37", "--ledger");
     assertEquals(result.exit, 3, "exit");
     assert(
       result.stderr.at(-1)!.startsWith(
-        `scitt-audit: GET ${service.url}node/ledger-chunk/ledger_1-40.committed: the body's SHA-256 is `,
+        `scitt-audit: GET ${service.url}node/ledger-chunk/ledger_1-4.committed: the body's SHA-256 is `,
       ),
       result.stderr.at(-1)!,
     );

@@ -96,7 +96,7 @@ Deno.test("loadPlaybook() names an unknown key with its position and the keys ex
   await assertLoadError(
     variant({ "+2": "nam: x" }),
     "PLAYBOOK_INVALID",
-    "t.yaml:3:1: unknown key 'nam' in the playbook (expected one of playbook, name, at, trust, statements, artifacts, attestations, measurements, report)",
+    "t.yaml:3:1: unknown key 'nam' in the playbook (expected one of playbook, name, at, trust, statements, artifacts, attestations, ledger, measurements, sigstore, provenance, report)",
     3,
     1,
   );
@@ -257,14 +257,14 @@ Deno.test("loadPlaybook() names a reference to an id or field that does not exis
   await assertLoadError(
     variant({ "15": "    value: statement.release.paylod" }),
     "PLAYBOOK_REFERENCE",
-    "t.yaml:15:12: unknown field 'paylod' of statement 'release' at measurements[0].value (expected one of payload, digest, subject, issuer, svn, iat, content-type, payload-location)",
+    "t.yaml:15:12: unknown field 'paylod' of statement 'release' at measurements[0].value (expected one of cose, payload, digest, subject, issuer, svn, iat, content-type, payload-location)",
     15,
     12,
   );
   await assertLoadError(
     variant({ "15": "    value: release.payload" }),
     "PLAYBOOK_REFERENCE",
-    "t.yaml:15:12: cannot read reference 'release.payload' at measurements[0].value: expected statement.<id>.<field>, artifact.<id>.<field>, attestation.<id>.<field>, literal <JSON value>, hex:<hex>",
+    "t.yaml:15:12: cannot read reference 'release.payload' at measurements[0].value: expected statement.<id>.<field>, artifact.<id>.<field>, attestation.<id>.<field>, ledger.<id>.<field>, sigstore.<id>.<field>, literal <JSON value>, hex:<hex>",
     15,
     12,
   );

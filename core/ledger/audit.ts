@@ -256,8 +256,9 @@ export class LedgerAudit {
   }
 
   /**
-   * Audits one chunk. `name` is what its file name says; `bytes` its content; `sha256` its digest (for the
-   * state). Transactions at or before a resumed state's last seqno are skipped.
+   * Audits one chunk. `name` is what its file name says; `bytes` its content, which the audit no longer reads once
+   * the returned promise settles (the caller may reuse the memory). Transactions at or before a resumed state's
+   * last seqno are skipped.
    */
   async addChunk(name: ChunkName, bytes: Uint8Array): Promise<void> {
     if (this.#stopped) return;
@@ -341,6 +342,9 @@ export class LedgerAudit {
           `${file}: a committed chunk must end on a signature transaction, but seqno ${this.#lastSeqno} is not one`,
       } as LedgerFinding);
     }
+    // The caller may reuse the chunk's memory for the next one: entries still waiting for a signature keep a copy.
+    this.#pending = this.#pending.map((p) => ({ ...p, bytes: p.bytes.slice(), claimsDigest: p.claimsDigest?.slice() }));
+    await this.#settle;
     if (name.committed && lastWasSignature && this.#tree && !this.#findings.some((f) => f.severity === "error")) {
       this.#snapshot = this.#state(name.name, toHex(sha256Bytes(bytes)));
     }
@@ -407,7 +411,11 @@ export class LedgerAudit {
     if (isSignature) {
       this.#signatures++;
       if (atLeast(level, "merkle")) await this.#signature(tx, file);
-      else this.#recordSignature(tx, undefined);
+      else {
+        // Below the Merkle level no root is checked, so the entries it covers are listed without a proof.
+        this.#recordSignature(tx, undefined);
+        this.#settleEntries("", null, undefined);
+      }
     }
     const entries = tx.tables.get(TABLE.SCITT_ENTRY);
     if (entries) {
@@ -492,6 +500,9 @@ export class LedgerAudit {
       const status = stringField(service, "status") ?? null;
       const pem = stringField(service, "cert");
       if (atLeast(this.#options.level, "full") && status !== null) this.#transition(tx, status);
+      if (status !== null && status !== this.#serviceStatus) {
+        this.#governance.record(tx.seqno, "service", `service ${status}`);
+      }
       this.#serviceStatus = status;
       if (status === "Open") this.#governance.serviceOpened();
       if (pem && pem !== this.#servicePem) {

@@ -101,6 +101,11 @@ export class GovernanceTracker {
     return this.#nodes.get(node);
   }
 
+  /** Records a change the audit itself decoded (a service status or identity change). */
+  record(seqno: number, kind: string, summary: string): void {
+    this.events.push({ seqno, kind, summary });
+  }
+
   /** Marks that the service has opened. */
   serviceOpened(): void {
     this.#opened = true;

@@ -4,7 +4,8 @@
  * The library verifies transparent statements (COSE_Sign1 with CCF receipts) with no network: the statement
  * signature with its x5chain leaf, the did:x509 issuer, every receipt against the statement with its issuer's
  * own keys, and the receipt policy of the Azure Code Transparency SDKs. It runs audit playbooks into signed
- * reports, reads audit bundles, and verifies SEV-SNP / UVM / MAA attestation evidence. It touches no file system,
+ * reports, reads audit bundles, verifies SEV-SNP / UVM / MAA attestation evidence, audits a CCF service's whole
+ * ledger from its chunk files, and verifies Sigstore bundles against a trusted root. It touches no file system,
  * clock or environment: it takes bytes and returns typed results.
  *
  * @example
@@ -75,3 +76,20 @@ export {
   verifySnpReport,
   verifyUvmEndorsement,
 } from "./core/attestation/mod.ts";
+export {
+  compareLedgers,
+  IssuerPatterns,
+  LEDGER_LEVELS,
+  LedgerAudit,
+  type LedgerAuditOptions,
+  type LedgerEntry,
+  type LedgerFinding,
+  type LedgerLevel,
+  type LedgerState,
+  type LedgerSummary,
+  parseChunkName,
+  parseWorkingHours,
+  planChunks,
+  receiptClaims,
+} from "./core/ledger/mod.ts";
+export { parseTrustedRoot, type SigstoreVerifyOptions, verifySigstoreBundle } from "./core/sigstore/mod.ts";

@@ -44,7 +44,8 @@ Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Run 'scitt-audit <command> --help' for a command's options.
-Nothing is fetched: keys and trust anchors come only from files you name.
+Nothing is fetched: keys and trust anchors come only from files you name. The one exception is 'collect',
+the connected-side command that fetches evidence into a bundle, run with network access of its own.
 
 Exit status: 0 all checks pass; 1 a check failed; 2 usage error; 3 malformed input; 4 a named file is missing.`;
 }

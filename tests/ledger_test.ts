@@ -376,3 +376,22 @@ Deno.test("an incremental audit reads only new chunks and proves they extend the
   const behind = await audit(ledger.files.slice(0, 1), { state: first.state! });
   strictEqual(behind.summary.transactions, 0);
 });
+
+Deno.test("compareLedgers() finds a prefix consistent and a fork at its first different seqno", async () => {
+  const { compareLedgers, parseChunkName } = await import("../core/ledger/mod.ts");
+  const ledger = await newLedger("compare");
+  await addEntries(ledger, 2);
+  await addEntries(ledger, 2);
+  const fork = await newLedger("compare");
+  await addEntries(fork, 2);
+  fork.entry(new Uint8Array([0x84, 0x40, 0xa0, 0x40, 0x40]));
+  await fork.sign();
+  await fork.endChunk();
+  const chunks = (files: readonly LedgerFile[]) =>
+    files.map((f) => ({ name: parseChunkName(f.name)!, read: () => f.bytes }));
+  const prefix = compareLedgers(chunks(ledger.files.slice(0, 2)), chunks(ledger.files));
+  deepStrictEqual([prefix.consistent, prefix.message], [true, "A is a prefix of B (A 1–7, B 1–10)"]);
+  const forked = compareLedgers(chunks(ledger.files), chunks(fork.files));
+  deepStrictEqual([forked.consistent, forked.divergesAt], [false, 8]);
+  deepStrictEqual(forked.findings.map((f) => f.code), ["LEDGER_COMPARE_DIFFERS"]);
+});

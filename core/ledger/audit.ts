@@ -21,7 +21,13 @@ import { type Certificate, parseCertificates } from "../x509/certificate.ts";
 import { formatName } from "../x509/name.ts";
 import { chunkPositions } from "./chunk.ts";
 import type { ChunkName } from "./chunk_name.ts";
-import { decodeEntry, type IssuerPatterns, withinWorkingHours, type WorkingHours } from "./entries.ts";
+import {
+  decodeEntry,
+  type IssuerPatterns,
+  verifyEntrySignature,
+  withinWorkingHours,
+  type WorkingHours,
+} from "./entries.ts";
 import { GovernanceTracker, type PolicyState } from "./governance.ts";
 import { sha256Bytes, transactionDigest } from "./leaf.ts";
 import {
@@ -718,8 +724,13 @@ export class LedgerAudit {
     this.#pending = [];
     const verify = this.#options.verifyEntries ?? atLeast(this.#options.level, "full");
     for (const entry of pending) {
-      const decoded = await decodeEntry(entry.bytes, entry.claimsDigest, { verifySignature: verify });
-      this.#entry(entry, decoded, root === null ? null : { signatureTxid: txid, root }, signedAt);
+      const decoded = decodeEntry(entry.bytes, entry.claimsDigest);
+      this.#entry(
+        entry,
+        verify ? await verifyEntrySignature(decoded) : decoded,
+        root === null ? null : { signatureTxid: txid, root },
+        signedAt,
+      );
     }
   }
 
@@ -731,7 +742,7 @@ export class LedgerAudit {
 
   #entry(
     pending: PendingEntry,
-    decoded: Awaited<ReturnType<typeof decodeEntry>>,
+    decoded: ReturnType<typeof decodeEntry>,
     proof: LedgerEntry["proof"],
     signedAt: Date | undefined,
   ): void {

@@ -10,7 +10,7 @@
 import { equalBytes, toHex } from "../bytes.ts";
 import type { CborValue } from "../cbor.ts";
 import { CLAIM, HEADER } from "../cose/labels.ts";
-import { decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
+import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
 import { parseCertificate } from "../x509/certificate.ts";
 import { sha256Bytes } from "./leaf.ts";
 
@@ -27,6 +27,8 @@ export interface DecodedEntry {
   readonly signatureValid: boolean | null;
   /** Why the entry could not be decoded or verified. */
   readonly problem?: string;
+  /** The decoded statement, when it decoded. */
+  readonly message?: CoseSign1;
 }
 
 function leafCertificate(header: ReadonlyMap<CborValue, CborValue>): Uint8Array | undefined {
@@ -37,25 +39,22 @@ function leafCertificate(header: ReadonlyMap<CborValue, CborValue>): Uint8Array 
 }
 
 /**
- * Decodes one entry and, when `verifySignature`, checks its signature with the x5chain leaf.
+ * Decodes one entry and checks its digest against the claims digest; {@linkcode verifyEntrySignature} then checks
+ * its signature when the level asks for it.
  *
  * @example
  * ```ts
  * import { decodeEntry } from "./entries.ts";
  * import { strictEqual } from "node:assert/strict";
- * const entry = await decodeEntry(new Uint8Array([1, 2]), new Uint8Array(32), { verifySignature: false });
- * strictEqual(entry.problem, "Cannot decode the entry as COSE_Sign1: Cannot decode CBOR: expected an array (major type 4), found major type 0");
+ * const entry = decodeEntry(new Uint8Array([1, 2]), new Uint8Array(32));
+ * strictEqual(entry.problem, "The entry does not decode: Cannot decode COSE_Sign1: expected a COSE_Sign1 array, found an unsigned integer");
  * ```
  */
-export async function decodeEntry(
-  bytes: Uint8Array,
-  claimsDigest: Uint8Array | undefined,
-  options: { verifySignature: boolean },
-): Promise<DecodedEntry> {
+export function decodeEntry(bytes: Uint8Array, claimsDigest: Uint8Array | undefined): DecodedEntry {
   const digest = sha256Bytes(bytes);
   const digestMatches = claimsDigest !== undefined && equalBytes(digest, claimsDigest);
-  const base = { digest: toHex(digest), digestMatches };
-  let message;
+  const base = { digest: toHex(digest), digestMatches, signatureValid: null };
+  let message: CoseSign1;
   try {
     message = decodeCoseSign1(bytes);
   } catch (error) {
@@ -64,34 +63,46 @@ export async function decodeEntry(
       issuer: null,
       subject: null,
       contentType: null,
-      signatureValid: null,
-      problem: `Cannot decode the entry as COSE_Sign1: ${(error as Error).message}`,
+      problem: `The entry does not decode: ${(error as Error).message}`,
     };
   }
   const header = message.protectedHeader;
   const cwt = header.get(HEADER.CWT_CLAIMS);
   const claim = (label: number) => cwt instanceof Map && typeof cwt.get(label) === "string" ? cwt.get(label) : null;
   const contentType = header.get(HEADER.CONTENT_TYPE);
-  const described = {
+  return {
     ...base,
     issuer: claim(CLAIM.ISS) as string | null,
     subject: claim(CLAIM.SUB) as string | null,
     contentType: typeof contentType === "string" || typeof contentType === "number" ? String(contentType) : null,
+    message,
   };
-  if (!options.verifySignature) return { ...described, signatureValid: null };
+}
+
+/**
+ * Verifies a decoded entry's signature with the leaf of its x5chain; an entry that did not decode stays as it is.
+ *
+ * @example
+ * ```ts
+ * import { decodeEntry, verifyEntrySignature } from "./entries.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * // [h'', {}, h'', h''] has no x5chain.
+ * const entry = await verifyEntrySignature(decodeEntry(new Uint8Array([0x84, 0x40, 0xa0, 0x40, 0x40]), undefined));
+ * strictEqual(entry.problem, "The entry has no x5chain in its protected header");
+ * ```
+ */
+export async function verifyEntrySignature(entry: DecodedEntry): Promise<DecodedEntry> {
+  const { message } = entry;
+  if (!message) return entry;
   const leaf = leafCertificate(message.protectedHeader);
-  if (!leaf) {
-    return { ...described, signatureValid: false, problem: "The entry has no x5chain in its protected header" };
-  }
+  if (!leaf) return { ...entry, signatureValid: false, problem: "The entry has no x5chain in its protected header" };
   try {
     const valid = await verifyCoseSign1(message, parseCertificate(leaf).publicKey);
-    return valid ? { ...described, signatureValid: true } : {
-      ...described,
-      signatureValid: false,
-      problem: "The entry's signature does not verify with its x5chain leaf",
-    };
+    return valid
+      ? { ...entry, signatureValid: true }
+      : { ...entry, signatureValid: false, problem: "The entry's signature does not verify with its x5chain leaf" };
   } catch (error) {
-    return { ...described, signatureValid: false, problem: `Cannot verify the entry: ${(error as Error).message}` };
+    return { ...entry, signatureValid: false, problem: `Cannot verify the entry: ${(error as Error).message}` };
   }
 }
 

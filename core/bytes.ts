@@ -155,3 +155,25 @@ export function utf8(text: string): Uint8Array {
 export function fromUtf8(bytes: Uint8Array): string {
   return strictDecoder.decode(bytes);
 }
+
+/**
+ * Decodes 7-bit ASCII in JavaScript, or returns `undefined` when a byte is above 0x7f. For short strings this is
+ * cheaper than the runtime's decoder, which is a call into the host.
+ *
+ * @example
+ * ```ts
+ * import { fromAscii } from "./bytes.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(fromAscii(new Uint8Array([104, 105])), "hi");
+ * strictEqual(fromAscii(new Uint8Array([0xc3, 0xa9])), undefined);
+ * ```
+ */
+export function fromAscii(bytes: Uint8Array): string | undefined {
+  let text = "";
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (byte > 0x7f) return undefined;
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fromAscii } from "./bytes.ts";
 import { AuditError } from "./errors.ts";
 
 /** A tagged item, e.g. tag 18 (COSE_Sign1) or tag 1 (epoch time). */
@@ -41,21 +42,8 @@ export interface CborLimits {
 
 const DEFAULT_MAX_DEPTH = 16;
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * Short ASCII text (labels, issuers, content types) decoded in JavaScript: the runtime's decoder costs a call
- * into the host each time, more than the decoding. `undefined` for anything longer or not plain ASCII.
- */
-function asciiText(bytes: Uint8Array): string | undefined {
-  if (bytes.length > 128) return undefined;
-  let text = "";
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (byte > 0x7f) return undefined;
-    text += String.fromCharCode(byte);
-  }
-  return text;
-}
+/** Text up to this length is tried as ASCII first (labels, issuers, content types): see `fromAscii`. */
+const SHORT_TEXT = 128;
 
 /** The header of one item: major type and argument. */
 export interface CborHeader {
@@ -177,7 +165,7 @@ export class CborReader {
         const bytes = this.slice(this.offset, this.offset + argument);
         this.offset += argument;
         if (major === 2) return bytes;
-        const ascii = asciiText(bytes);
+        const ascii = bytes.length <= SHORT_TEXT ? fromAscii(bytes) : undefined;
         if (ascii !== undefined) return ascii;
         try {
           return textDecoder.decode(bytes);

@@ -6,11 +6,10 @@
  * @module
  */
 
-import { fromBase64, fromUtf8, utf8 } from "../bytes.ts";
+import { fromAscii, fromBase64, fromUtf8, utf8 } from "../bytes.ts";
 import { DER, derSmallInt, readDer } from "../der.ts";
 import { AuditError } from "../errors.ts";
 import { type Certificate, parseCertificates } from "../x509/certificate.ts";
-import { ascii } from "../x509/_der_helpers.ts";
 
 /** The three certificates that endorse a report, and the TCB the host says they were fetched for. */
 export interface SnpEndorsements {
@@ -179,7 +178,7 @@ export function readVcekExtensions(vcek: Certificate): VcekExtensions {
     else if (oid === `${OID_PREFIX}2`) {
       const node = readDer(value);
       if (node.tag !== DER.IA5_STRING) malformed("VCEK productName is not an IA5String");
-      productName = ascii(node.value);
+      productName = fromAscii(node.value) ?? malformed("VCEK productName is not ASCII");
     } else if (oid === `${OID_PREFIX}4`) hwId = value;
   }
   return {

@@ -37,7 +37,8 @@ interface Published {
  *
  * @example
  * ```ts
- * import { loadPlaybook, runPlaybook } from "./mod.ts";
+ * import { loadPlaybook } from "./load.ts";
+ * import { runPlaybook } from "./engine.ts";
  * const yaml = `playbook: 1
  * name: example
  * trust:

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { fromUtf8 } from "../bytes.ts";
+import { fromAscii, fromUtf8 } from "../bytes.ts";
 import { DER, type DerNode, expectTag } from "../der.ts";
 import { AuditError } from "../errors.ts";
 
@@ -129,8 +129,7 @@ export function derString(node: DerNode): string {
 
 /** Decodes bytes that must be 7-bit ASCII (IA5String and friends). */
 export function ascii(bytes: Uint8Array): string {
-  if (bytes.some((b) => b > 0x7f)) malformed("a 7-bit ASCII string holds a byte above 0x7f");
-  return fromCodePoints(bytes);
+  return fromAscii(bytes) ?? malformed("a 7-bit ASCII string holds a byte above 0x7f");
 }
 
 function fromCodePoints(points: ArrayLike<number>): string {

@@ -9,7 +9,7 @@ import { attestationsKind } from "./attestations.ts";
 import type { EvidenceKind } from "./kind.ts";
 import { ledgerKind } from "./ledger.ts";
 import { measurementsKind } from "./measurements.ts";
-import { provenanceKind } from "../../collect/provenance_kind.ts";
+import { provenanceKind } from "./provenance.ts";
 import { sigstoreKind } from "./sigstore.ts";
 import { statementsKind } from "./statements.ts";
 

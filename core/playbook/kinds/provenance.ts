@@ -12,15 +12,15 @@
  * @module
  */
 
-import { toHex } from "../bytes.ts";
-import { sha256 } from "../crypto/digest.ts";
-import { AuditError } from "../errors.ts";
-import type { MapNode } from "../playbook/_yaml.ts";
-import { stringNode } from "../playbook/_yaml.ts";
-import { FILE_SHAPE, finding } from "../playbook/kinds/_common.ts";
-import type { EvidenceKind, RunContext } from "../playbook/kinds/kind.ts";
-import type { FileRef } from "../playbook/model.ts";
-import { type ProvenanceRecord, readProvenance } from "./provenance.ts";
+import { toHex } from "../../bytes.ts";
+import { sha256 } from "../../crypto/digest.ts";
+import { AuditError } from "../../errors.ts";
+import type { MapNode } from "../_yaml.ts";
+import { stringNode } from "../_yaml.ts";
+import { FILE_SHAPE, finding } from "./_common.ts";
+import type { EvidenceKind, RunContext } from "./kind.ts";
+import type { FileRef } from "../model.ts";
+import { type ProvenanceRecord, readProvenance } from "../../collect/provenance.ts";
 
 /** One `provenance` item. */
 export interface ProvenanceItem {

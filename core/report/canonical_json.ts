@@ -5,7 +5,8 @@
  * @module
  */
 
-import type { Json } from "./model.ts";
+/** A JSON value (what report details may hold). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Nesting deeper than this is refused (a cycle would otherwise recurse forever). */
 const MAX_DEPTH = 64;

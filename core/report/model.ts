@@ -5,8 +5,9 @@
  * @module
  */
 
-/** A JSON value (what report details may hold). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { Json } from "./canonical_json.ts";
+
+export type { Json };
 
 /** The outcome of one check. */
 export type FindingStatus = "pass" | "fail" | "warn" | "skip";

@@ -15,7 +15,7 @@ import { kidText } from "../cose/key.ts";
 import { CLAIM, HEADER } from "../cose/labels.ts";
 import { decodeCoseSign1, sigStructure, verifyCoseSign1 } from "../cose/sign1.ts";
 import { computeKid } from "../receipts/trust_store.ts";
-import { encodeHeaderValue, type HeaderValue } from "./_cbor_encode.ts";
+import { type CborInput, encodeCbor } from "../cbor_encode.ts";
 import { type AuditReport, REPORT_CONTENT_TYPE } from "./model.ts";
 import { decodeReport } from "./report_json.ts";
 import { type AuditorKey, reportAlgorithmId, reportAlgorithmOf } from "./signing_key.ts";
@@ -70,14 +70,14 @@ export async function signReport(reportJson: Uint8Array, key: AuditorKey, claims
     throw new RangeError(`Cannot sign report: iat ${claims.iat} is not a non-negative integer`);
   }
   // Keys in ascending order (RFC 8949 §4.2.1 deterministic encoding): alg 1, content type 3, kid 4, CWT claims 15.
-  const protectedBytes = encodeHeaderValue(
-    new Map<number, HeaderValue>([
+  const protectedBytes = encodeCbor(
+    new Map<number, CborInput>([
       [HEADER.ALG, key.coseAlg],
       [HEADER.CONTENT_TYPE, REPORT_CONTENT_TYPE],
       [HEADER.KID, utf8(key.kid)],
       [
         HEADER.CWT_CLAIMS,
-        new Map<number, HeaderValue>([[CLAIM.ISS, claims.issuer], [CLAIM.SUB, claims.subject], [
+        new Map<number, CborInput>([[CLAIM.ISS, claims.issuer], [CLAIM.SUB, claims.subject], [
           CLAIM.IAT,
           claims.iat,
         ]]),
@@ -87,10 +87,10 @@ export async function signReport(reportJson: Uint8Array, key: AuditorKey, claims
   const signature = await key.sign(sigStructure(protectedBytes, reportJson));
   return concat([
     new Uint8Array([0xd2, 0x84]), // tag 18, array of 4
-    encodeHeaderValue(protectedBytes),
+    encodeCbor(protectedBytes),
     new Uint8Array([0xa0]), // empty unprotected header
-    encodeHeaderValue(reportJson),
-    encodeHeaderValue(signature),
+    encodeCbor(reportJson),
+    encodeCbor(signature),
   ]);
 }
 

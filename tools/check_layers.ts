@@ -13,7 +13,14 @@ import { dirname, join, normalize, relative } from "node:path";
 export const LAYERS: readonly (readonly string[])[] = [
   ["core/errors.ts", "core/bytes.ts"],
   // Encoders and decoders of formats; canonical JSON (RFC 8785) serves reports, bundles, logs and provenance.
-  ["core/cbor.ts", "core/der.ts", "core/pem.ts", "core/merkle.ts", "core/report/canonical_json.ts"],
+  [
+    "core/cbor.ts",
+    "core/cbor_encode.ts",
+    "core/der.ts",
+    "core/pem.ts",
+    "core/merkle.ts",
+    "core/report/canonical_json.ts",
+  ],
   ["core/crypto/"],
   ["core/cose/", "core/x509/"],
   ["core/receipts/", "core/verification_cache.ts", "core/statement.ts", "core/statement/"],

@@ -1,8 +1,8 @@
 /**
  * The audit half of the ledger benchmark, run in its own process so its peak memory is its own: audits the chunk
  * files named on the command line exactly as `scitt-audit ledger verify` does and prints one JSON line with the
- * wall time, the peak resident set (sampled at each progress redraw, at most ten times a second, and at the end)
- * and the summary counts.
+ * wall time, the peak resident set (sampled at each progress redraw, at most ten times a second, and at the end),
+ * the heap still in use after a full collection at the end (what the audit retained), and the summary counts.
  *
  * @module
  */
@@ -24,9 +24,12 @@ const audit = await auditLedgerFiles(
 const { summary } = audit.finish();
 const seconds = (performance.now() - started) / 1000;
 sample();
+(globalThis as { gc?: () => void }).gc?.();
+const retained = Deno.memoryUsage().heapUsed;
 console.log(JSON.stringify({
   seconds,
   peakRssBytes: peak,
+  retainedHeapBytes: retained,
   verified: summary.verified,
   transactions: summary.transactions,
   signatures: summary.signatures,

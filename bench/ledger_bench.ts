@@ -38,6 +38,9 @@ export interface LedgerFigures {
   /** Peak resident memory of the whole-ledger audit and of the audit of its first eighth. */
   readonly peakRssBytes: number;
   readonly peakRssEighthBytes: number;
+  /** Heap still in use after a full collection at the end of each run (what the audit keeps: flat if equal). */
+  readonly retainedHeapBytes: number;
+  readonly retainedHeapEighthBytes: number;
   /** µs per SHA-256 call by input size: the WebAssembly core and node:crypto. */
   readonly sha256Us: Readonly<Record<string, { readonly wasm: number; readonly native: number }>>;
   readonly nativeHashFrom: number;
@@ -50,6 +53,7 @@ async function child(level: string, entries: boolean, paths: readonly string[]) 
     args: [
       "run",
       "--allow-read",
+      "--v8-flags=--expose-gc",
       new URL("./_ledger_child.ts", import.meta.url).pathname,
       level,
       entries ? "entries" : "-",
@@ -62,6 +66,7 @@ async function child(level: string, entries: boolean, paths: readonly string[]) 
   return JSON.parse(new TextDecoder().decode(out.stdout)) as {
     seconds: number;
     peakRssBytes: number;
+    retainedHeapBytes: number;
     verified: boolean;
     transactions: number;
     entries: number;
@@ -133,6 +138,8 @@ export async function ledgerBench(): Promise<LedgerFigures> {
       entrySignaturesPerSecond: signed.entries / Math.max(1e-9, signed.seconds - small.seconds),
       peakRssBytes: whole.peakRssBytes,
       peakRssEighthBytes: small.peakRssBytes,
+      retainedHeapBytes: whole.retainedHeapBytes,
+      retainedHeapEighthBytes: small.retainedHeapBytes,
       sha256Us,
       nativeHashFrom: NATIVE_HASH_FROM,
     };
@@ -159,7 +166,9 @@ export function formatLedger(f: LedgerFigures): string[] {
     `  entry signatures verified                  ${
       f.entrySignaturesPerSecond.toFixed(0)
     }/s (bound by the signature core)`,
-    `  peak RSS: whole ledger ${mb(f.peakRssBytes)}, its first eighth ${mb(f.peakRssEighthBytes)}`,
+    `  peak RSS: whole ledger ${mb(f.peakRssBytes)}, its first eighth ${mb(f.peakRssEighthBytes)}; heap retained: ${
+      (f.retainedHeapBytes / 1e6).toFixed(1)
+    } MB and ${(f.retainedHeapEighthBytes / 1e6).toFixed(1)} MB`,
     `  SHA-256 µs per call (wasm / native): ${
       Object.entries(f.sha256Us).map(([size, t]) => `${size} B ${t.wasm.toFixed(2)}/${t.native.toFixed(2)}`).join(", ")
     }; native from ${f.nativeHashFrom} B`,

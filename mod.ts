@@ -10,12 +10,13 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { importKeySet, TrustStore, verifyTransparentStatement } from "./mod.ts";
  *
  * const store = new TrustStore();
  * const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
  * await importKeySet(store, new TextEncoder().encode(jwks), { name: "ledger.jwks.json", issuer: "ledger.example" });
- * console.assert(store.issuers()[0] === "ledger.example");
+ * assert(store.issuers()[0] === "ledger.example");
  * // const report = await verifyTransparentStatement(statementBytes, { trustStore: store });
  * void verifyTransparentStatement;
  * ```

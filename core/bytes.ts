@@ -11,8 +11,9 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { toHex } from "./bytes.ts";
- * console.assert(toHex(new Uint8Array([0, 255])) === "00ff");
+ * assert(toHex(new Uint8Array([0, 255])) === "00ff");
  * ```
  */
 export function toHex(bytes: Uint8Array): string {
@@ -26,8 +27,9 @@ export function toHex(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { fromHex } from "./bytes.ts";
- * console.assert(fromHex("00FF")[1] === 255);
+ * assert(fromHex("00FF")[1] === 255);
  * ```
  */
 export function fromHex(text: string): Uint8Array {
@@ -44,8 +46,9 @@ export function fromHex(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { toBase64 } from "./bytes.ts";
- * console.assert(toBase64(new Uint8Array([1, 2, 3])) === "AQID");
+ * assert(toBase64(new Uint8Array([1, 2, 3])) === "AQID");
  * ```
  */
 export function toBase64(bytes: Uint8Array): string {
@@ -61,9 +64,10 @@ export function toBase64(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { fromBase64 } from "./bytes.ts";
- * console.assert(fromBase64("AQID")[2] === 3);
- * console.assert(fromBase64("_w")[0] === 255);
+ * assert(fromBase64("AQID")[2] === 3);
+ * assert(fromBase64("_w")[0] === 255);
  * ```
  */
 export function fromBase64(text: string): Uint8Array {
@@ -82,8 +86,9 @@ export function fromBase64(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { toBase64Url } from "./bytes.ts";
- * console.assert(toBase64Url(new Uint8Array([255])) === "_w");
+ * assert(toBase64Url(new Uint8Array([255])) === "_w");
  * ```
  */
 export function toBase64Url(bytes: Uint8Array): string {
@@ -95,8 +100,9 @@ export function toBase64Url(bytes: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { concat } from "./bytes.ts";
- * console.assert(concat([new Uint8Array([1]), new Uint8Array([2])]).length === 2);
+ * assert(concat([new Uint8Array([1]), new Uint8Array([2])]).length === 2);
  * ```
  */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -116,8 +122,9 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { equalBytes } from "./bytes.ts";
- * console.assert(equalBytes(new Uint8Array([1]), new Uint8Array([1])));
+ * assert(equalBytes(new Uint8Array([1]), new Uint8Array([1])));
  * ```
  */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -135,8 +142,9 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true });
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { utf8 } from "./bytes.ts";
- * console.assert(utf8("a")[0] === 97);
+ * assert(utf8("a")[0] === 97);
  * ```
  */
 export function utf8(text: string): Uint8Array {
@@ -148,8 +156,9 @@ export function utf8(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { fromUtf8 } from "./bytes.ts";
- * console.assert(fromUtf8(new Uint8Array([104, 105])) === "hi");
+ * assert(fromUtf8(new Uint8Array([104, 105])) === "hi");
  * ```
  */
 export function fromUtf8(bytes: Uint8Array): string {

@@ -57,12 +57,13 @@ export interface CborHeader {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { CborReader } from "./cbor.ts";
  * const reader = new CborReader(new Uint8Array([0x82, 0x01, 0x41, 0x07]));
  * reader.readHeader(4);
- * console.assert(reader.readItem() === 1);
+ * assert(reader.readItem() === 1);
  * const span = reader.readRaw();
- * console.assert(span.length === 2);
+ * assert(span.length === 2);
  * ```
  */
 export class CborReader {
@@ -246,9 +247,10 @@ function halfToNumber(half: number): number {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCbor } from "./cbor.ts";
  * const map = decodeCbor(new Uint8Array([0xa1, 0x63, 0x73, 0x76, 0x6e, 0x02])) as Map<string, number>;
- * console.assert(map.get("svn") === 2);
+ * assert(map.get("svn") === 2);
  * ```
  */
 export function decodeCbor(input: Uint8Array, limits?: CborLimits): CborValue {
@@ -263,8 +265,9 @@ export function decodeCbor(input: Uint8Array, limits?: CborLimits): CborValue {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { bstrHeader } from "./cbor.ts";
- * console.assert(bstrHeader(32)[0] === 0x58 && bstrHeader(32)[1] === 32);
+ * assert(bstrHeader(32)[0] === 0x58 && bstrHeader(32)[1] === 32);
  * ```
  */
 export function bstrHeader(length: number): Uint8Array {

@@ -72,9 +72,10 @@ function readAt(input: Uint8Array, offset: number): [DerNode, number] {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { readDer } from "./der.ts";
  * const node = readDer(new Uint8Array([0x02, 0x01, 0x05]));
- * console.assert(node.tag === 0x02 && node.value[0] === 5);
+ * assert(node.tag === 0x02 && node.value[0] === 5);
  * ```
  */
 export function readDer(input: Uint8Array): DerNode {
@@ -88,9 +89,10 @@ export function readDer(input: Uint8Array): DerNode {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { readDer, derChildren } from "./der.ts";
  * const seq = readDer(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x07]));
- * console.assert(derChildren(seq).length === 1);
+ * assert(derChildren(seq).length === 1);
  * ```
  */
 export function derChildren(node: DerNode): DerNode[] {
@@ -125,8 +127,9 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { derUnsigned, readDer } from "./der.ts";
- * console.assert(derUnsigned(readDer(new Uint8Array([0x02, 0x02, 0x00, 0x80])))[0] === 0x80);
+ * assert(derUnsigned(readDer(new Uint8Array([0x02, 0x02, 0x00, 0x80])))[0] === 0x80);
  * ```
  */
 export function derUnsigned(node: DerNode): Uint8Array {
@@ -147,8 +150,9 @@ export function derUnsigned(node: DerNode): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { derSmallInt, readDer } from "./der.ts";
- * console.assert(derSmallInt(readDer(new Uint8Array([0x02, 0x01, 0x02]))) === 2);
+ * assert(derSmallInt(readDer(new Uint8Array([0x02, 0x01, 0x02]))) === 2);
  * ```
  */
 export function derSmallInt(node: DerNode): number {
@@ -164,8 +168,9 @@ export function derSmallInt(node: DerNode): number {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { derOid, readDer } from "./der.ts";
- * console.assert(derOid(readDer(new Uint8Array([0x06, 0x03, 0x55, 0x04, 0x03]))) === "2.5.4.3");
+ * assert(derOid(readDer(new Uint8Array([0x06, 0x03, 0x55, 0x04, 0x03]))) === "2.5.4.3");
  * ```
  */
 export function derOid(node: DerNode): string {
@@ -199,8 +204,9 @@ export function derOid(node: DerNode): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { derBitString, readDer } from "./der.ts";
- * console.assert(derBitString(readDer(new Uint8Array([0x03, 0x02, 0x00, 0xaa])))[0] === 0xaa);
+ * assert(derBitString(readDer(new Uint8Array([0x03, 0x02, 0x00, 0xaa])))[0] === 0xaa);
  * ```
  */
 export function derBitString(node: DerNode): Uint8Array {

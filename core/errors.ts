@@ -89,9 +89,10 @@ export type ErrorCode =
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { AuditError } from "./errors.ts";
  * const error = new AuditError("CBOR_MALFORMED", "Cannot decode CBOR: unexpected end of input at byte 3");
- * console.assert(error.code === "CBOR_MALFORMED");
+ * assert(error.code === "CBOR_MALFORMED");
  * ```
  */
 export class AuditError extends Error {
@@ -111,9 +112,10 @@ export class AuditError extends Error {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { VerificationError } from "./errors.ts";
  * const error = new VerificationError("COSE_SIGNATURE_INVALID", "Signature verification failed");
- * console.assert(error instanceof Error);
+ * assert(error instanceof Error);
  * ```
  */
 export class VerificationError extends AuditError {
@@ -129,9 +131,10 @@ export class VerificationError extends AuditError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { PolicyError } from "./errors.ts";
  * const error = new PolicyError("RECEIPT_POLICY_FAILED", "Receipt issuer 'a.example' is not in the authorized domain list.");
- * console.assert(error.code === "RECEIPT_POLICY_FAILED");
+ * assert(error.code === "RECEIPT_POLICY_FAILED");
  * ```
  */
 export class PolicyError extends AuditError {
@@ -165,8 +168,9 @@ const MALFORMED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { isMalformedCode } from "./errors.ts";
- * console.assert(isMalformedCode("CBOR_MALFORMED") && !isMalformedCode("COSE_SIGNATURE_INVALID"));
+ * assert(isMalformedCode("CBOR_MALFORMED") && !isMalformedCode("COSE_SIGNATURE_INVALID"));
  * ```
  */
 export function isMalformedCode(code: ErrorCode): boolean {

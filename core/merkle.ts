@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { foldCcfPath, sha256 } from "./merkle.ts";
  * const leaf = sha256(new TextEncoder().encode("entry"));
  * const root = foldCcfPath(leaf, [{ left: false, hash: new Uint8Array(32) }]);
- * console.assert(root.length === 32);
+ * assert(root.length === 32);
  * ```
  *
  * @module
@@ -235,9 +236,10 @@ function streamHash(prefix: number | undefined, bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { sha256 } from "./merkle.ts";
  * import { toHex } from "./bytes.ts";
- * console.assert(toHex(sha256(new TextEncoder().encode("abc"))).startsWith("ba7816bf"));
+ * assert(toHex(sha256(new TextEncoder().encode("abc"))).startsWith("ba7816bf"));
  * ```
  */
 export function sha256(bytes: Uint8Array): Uint8Array {
@@ -250,10 +252,11 @@ export function sha256(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162LeafHash } from "./merkle.ts";
  * import { toHex } from "./bytes.ts";
  * // The RFC 6962 reference tree: the leaf hash of the empty entry is the root of size 1.
- * console.assert(toHex(rfc9162LeafHash(new Uint8Array())).startsWith("6e340b9c"));
+ * assert(toHex(rfc9162LeafHash(new Uint8Array())).startsWith("6e340b9c"));
  * ```
  */
 export function rfc9162LeafHash(entry: Uint8Array): Uint8Array {
@@ -268,11 +271,12 @@ export function rfc9162LeafHash(entry: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162LeafHash, rfc9162NodeHash } from "./merkle.ts";
  * import { toHex } from "./bytes.ts";
  * // The RFC 6962 reference tree of size 2: leaves "" and 0x00.
  * const root = rfc9162NodeHash(rfc9162LeafHash(new Uint8Array()), rfc9162LeafHash(new Uint8Array([0])));
- * console.assert(toHex(root).startsWith("fac54203"));
+ * assert(toHex(root).startsWith("fac54203"));
  * ```
  */
 export function rfc9162NodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
@@ -291,13 +295,14 @@ export function rfc9162NodeHash(left: Uint8Array, right: Uint8Array): Uint8Array
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ccfLeafHash } from "./merkle.ts";
  * const leaf = ccfLeafHash({
  *   internalTransactionHash: new Uint8Array(32),
  *   internalEvidence: "ce:1.2:ab",
  *   dataHash: new Uint8Array(32),
  * });
- * console.assert(leaf.length === 32);
+ * assert(leaf.length === 32);
  * ```
  */
 export function ccfLeafHash(parts: CcfLeafParts): Uint8Array {
@@ -322,11 +327,12 @@ export function ccfLeafHash(parts: CcfLeafParts): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { foldCcfPath, sha256 } from "./merkle.ts";
  * const leaf = new Uint8Array(32).fill(1);
  * const sibling = new Uint8Array(32).fill(2);
  * const root = foldCcfPath(leaf, [{ left: true, hash: sibling }]);
- * console.assert(root.join() === sha256(new Uint8Array([...sibling, ...leaf])).join());
+ * assert(root.join() === sha256(new Uint8Array([...sibling, ...leaf])).join());
  * ```
  */
 export function foldCcfPath(leaf: Uint8Array, path: readonly CcfPathStep[]): Uint8Array {
@@ -341,11 +347,12 @@ export function foldCcfPath(leaf: Uint8Array, path: readonly CcfPathStep[]): Uin
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { foldCcfPath, foldCcfPaths } from "./merkle.ts";
  * const step = { left: false, hash: new Uint8Array(32).fill(9) };
  * const batch = [0, 1, 2, 3, 4].map((i) => ({ leaf: new Uint8Array(32).fill(i), path: [step] }));
  * const roots = foldCcfPaths(batch);
- * console.assert(roots[4]!.join() === foldCcfPath(batch[4]!.leaf, [step]).join());
+ * assert(roots[4]!.join() === foldCcfPath(batch[4]!.leaf, [step]).join());
  * ```
  */
 export function foldCcfPaths(batch: readonly CcfPathInput[]): Uint8Array[] {
@@ -369,11 +376,12 @@ function refuseLength(context: string, found: number, needed: number, tree: stri
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162InclusionRoot, rfc9162LeafHash, rfc9162NodeHash } from "./merkle.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * const root = rfc9162InclusionRoot(b, 1, 2, [a]);
- * console.assert(root.join() === rfc9162NodeHash(a, b).join());
+ * assert(root.join() === rfc9162NodeHash(a, b).join());
  * ```
  */
 export function rfc9162InclusionRoot(
@@ -396,6 +404,7 @@ export function rfc9162InclusionRoot(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162InclusionRoot, rfc9162InclusionRoots, rfc9162LeafHash } from "./merkle.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
@@ -403,7 +412,7 @@ export function rfc9162InclusionRoot(
  *   { leafHash: a, index: 0, size: 2, path: [b] },
  *   { leafHash: b, index: 1, size: 2, path: [a] },
  * ]);
- * console.assert(rootA!.join() === rootB!.join() && rootA!.join() === rfc9162InclusionRoot(a, 0, 2, [b]).join());
+ * assert(rootA!.join() === rootB!.join() && rootA!.join() === rfc9162InclusionRoot(a, 0, 2, [b]).join());
  * ```
  */
 export function rfc9162InclusionRoots(batch: readonly Rfc9162InclusionInput[]): Uint8Array[] {
@@ -439,11 +448,12 @@ function foldConsistency(size1: number, size2: number, root1: Uint8Array, path: 
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162ConsistencyRoots, rfc9162LeafHash, rfc9162NodeHash } from "./merkle.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * const { root1, root2 } = rfc9162ConsistencyRoots(1, 2, a, [b]);
- * console.assert(root1.join() === a.join() && root2.join() === rfc9162NodeHash(a, b).join());
+ * assert(root1.join() === a.join() && root2.join() === rfc9162NodeHash(a, b).join());
  * ```
  */
 export function rfc9162ConsistencyRoots(
@@ -472,11 +482,12 @@ export function rfc9162ConsistencyRoots(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162LeafHash, rfc9162NodeHash, verifyRfc9162Consistency } from "./merkle.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
- * console.assert(verifyRfc9162Consistency(1, 2, a, rfc9162NodeHash(a, b), [b]));
- * console.assert(!verifyRfc9162Consistency(1, 2, b, rfc9162NodeHash(a, b), [b]));
+ * assert(verifyRfc9162Consistency(1, 2, a, rfc9162NodeHash(a, b), [b]));
+ * assert(!verifyRfc9162Consistency(1, 2, b, rfc9162NodeHash(a, b), [b]));
  * ```
  */
 export function verifyRfc9162Consistency(

@@ -24,9 +24,10 @@ export class PemError extends SyntaxError {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodePem, pemBlocks } from "./pem.ts";
  * const text = "subject=x\n" + encodePem("CERTIFICATE", new Uint8Array([0x30, 0x00]));
- * console.assert(pemBlocks(text, "CERTIFICATE")[0]?.length === 2);
+ * assert(pemBlocks(text, "CERTIFICATE")[0]?.length === 2);
  * ```
  */
 export function pemBlocks(text: string, label: string): Uint8Array[] {
@@ -55,8 +56,9 @@ export function pemBlocks(text: string, label: string): Uint8Array[] {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodePem } from "./pem.ts";
- * console.assert(encodePem("PUBLIC KEY", new Uint8Array([0x30, 0x00])) === "-----BEGIN PUBLIC KEY-----\nMAA=\n-----END PUBLIC KEY-----\n");
+ * assert(encodePem("PUBLIC KEY", new Uint8Array([0x30, 0x00])) === "-----BEGIN PUBLIC KEY-----\nMAA=\n-----END PUBLIC KEY-----\n");
  * ```
  */
 export function encodePem(label: string, der: Uint8Array): string {

@@ -102,8 +102,9 @@ export interface MatchRootOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { amdProduct } from "./amd_roots.ts";
- * console.assert(amdProduct("milan") === "Milan");
+ * assert(amdProduct("milan") === "Milan");
  * ```
  */
 export function amdProduct(name: string): AmdProduct {
@@ -119,11 +120,12 @@ export function amdProduct(name: string): AmdProduct {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { checkExtraRoot } from "./amd_roots.ts";
  * try {
  *   checkExtraRoot({ name: "Milan", sha256: "00".repeat(32) });
  * } catch (error) {
- *   console.assert(error instanceof RangeError);
+ *   assert(error instanceof RangeError);
  * }
  * ```
  */
@@ -159,11 +161,12 @@ function rawSpki(cert: Certificate): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { matchPinnedRoot } from "./amd_roots.ts";
  * try {
  *   await matchPinnedRoot({ der: new Uint8Array([0x30, 0x00]) } as never, {});
  * } catch (error) {
- *   console.assert((error as Error).message.startsWith("Cannot trust"));
+ *   assert((error as Error).message.startsWith("Cannot trust"));
  * }
  * ```
  */

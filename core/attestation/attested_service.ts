@@ -69,9 +69,10 @@ const isMap = (v: CborValue): v is Map<string | number, CborValue> => v instance
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ec2ThumbprintInput } from "./attested_service.ts";
  * const bytes = ec2ThumbprintInput(1, new Uint8Array(32), new Uint8Array(32));
- * console.assert(bytes[0] === 0xa4 && bytes.length === 76);
+ * assert(bytes[0] === 0xa4 && bytes.length === 75);
  * ```
  */
 export function ec2ThumbprintInput(crv: number, x: Uint8Array, y: Uint8Array): Uint8Array {

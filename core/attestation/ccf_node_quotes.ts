@@ -127,9 +127,10 @@ function readQuote(value: unknown, index: number): NodeQuote {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseNodeQuotes } from "./ccf_node_quotes.ts";
  * const doc = parseNodeQuotes('{"quotes": []}');
- * console.assert(doc.shape === "quotes" && doc.quotes.length === 0);
+ * assert(doc.shape === "quotes" && doc.quotes.length === 0);
  * ```
  */
 export function parseNodeQuotes(input: Uint8Array | string): NodeQuotesDocument {
@@ -158,8 +159,9 @@ export function parseNodeQuotes(input: Uint8Array | string): NodeQuotesDocument 
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ccfNodeId } from "./ccf_node_quotes.ts";
- * console.assert((await ccfNodeId(new Uint8Array())).startsWith("e3b0c442"));
+ * assert((await ccfNodeId(new Uint8Array())).startsWith("e3b0c442"));
  * ```
  */
 export async function ccfNodeId(spki: Uint8Array): Promise<string> {
@@ -224,9 +226,10 @@ async function verifyQuote(quote: NodeQuote, options: VerifyNodeQuotesOptions): 
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifyNodeQuotes } from "./ccf_node_quotes.ts";
  * const result = await verifyNodeQuotes('{"quotes": []}');
- * console.assert(!result.valid && result.quotes.length === 0);
+ * assert(!result.valid && result.quotes.length === 0);
  * ```
  */
 export async function verifyNodeQuotes(

@@ -39,10 +39,11 @@ function text(bytes: Uint8Array): string | undefined {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { attestationKindOf } from "./describe.ts";
- * console.assert(attestationKindOf(new Uint8Array(1184)) === "SEV-SNP report");
- * console.assert(attestationKindOf(new TextEncoder().encode('{"quotes": []}')) === "CCF node quotes");
- * console.assert(attestationKindOf(new Uint8Array([0xd2, 0x84])) === undefined);
+ * assert(attestationKindOf(new Uint8Array(1184)) === "SEV-SNP report");
+ * assert(attestationKindOf(new TextEncoder().encode('{"quotes": []}')) === "CCF node quotes");
+ * assert(attestationKindOf(new Uint8Array([0xd2, 0x84])) === undefined);
  * ```
  */
 export function attestationKindOf(bytes: Uint8Array): AttestationDescriptionKind | undefined {
@@ -80,12 +81,13 @@ const hex2 = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { describeSnpReport } from "./describe.ts";
  * import { parseSnpReport } from "./sev_snp_report.ts";
  * const bytes = new Uint8Array(1184);
  * bytes[0] = 2;
  * const d = describeSnpReport(parseSnpReport(bytes));
- * console.assert(d.kind === "SEV-SNP report" && d.version === 2 && d.hostData === "00".repeat(32));
+ * assert(d.kind === "SEV-SNP report" && d.version === 2 && d.hostData === "00".repeat(32));
  * ```
  */
 export function describeSnpReport(report: SnpReport): AttestationDescription {
@@ -170,9 +172,10 @@ function describeEndorsements(bytes: Uint8Array): Json {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { describeNodeQuotes } from "./describe.ts";
  * const d = describeNodeQuotes(new TextEncoder().encode('{"quotes": []}'));
- * console.assert(d.kind === "CCF node quotes" && d.shape === "quotes");
+ * assert(d.kind === "CCF node quotes" && d.shape === "quotes");
  * ```
  */
 export function describeNodeQuotes(bytes: Uint8Array): AttestationDescription {
@@ -207,9 +210,10 @@ const TIME_CLAIMS = ["iat", "nbf", "exp"];
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { describeMaaToken } from "./describe.ts";
  * const d = describeMaaToken("eyJhbGciOiJSUzI1NiJ9.eyJleHAiOjB9.AQID");
- * console.assert(d.kind === "MAA token" && (d.claims as { exp: string }).exp === "0 (1970-01-01T00:00:00Z)");
+ * assert(d.kind === "MAA token" && (d.claims as { exp: string }).exp === "0 (1970-01-01T00:00:00Z)");
  * ```
  */
 export function describeMaaToken(token: Uint8Array | string): AttestationDescription {
@@ -236,11 +240,12 @@ export function describeMaaToken(token: Uint8Array | string): AttestationDescrip
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { describeAttestation } from "./describe.ts";
  * const bytes = new Uint8Array(1184);
  * bytes[0] = 3;
- * console.assert(describeAttestation(bytes)?.kind === "SEV-SNP report");
- * console.assert(describeAttestation(new Uint8Array([0xd2])) === undefined);
+ * assert(describeAttestation(bytes)?.kind === "SEV-SNP report");
+ * assert(describeAttestation(new Uint8Array([0xd2])) === undefined);
  * ```
  */
 export function describeAttestation(bytes: Uint8Array): AttestationDescription | undefined {

@@ -9,12 +9,13 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { AMD_ROOTS, parseSnpReport, snpBindingValues } from "./mod.ts";
  * const bytes = new Uint8Array(1184);
  * bytes[0] = 2; // version 2
  * const report = parseSnpReport(bytes);
- * console.assert(snpBindingValues(report)["host-data"] === "00".repeat(32));
- * console.assert(AMD_ROOTS.map((root) => root.product).join() === "Milan,Genoa,Turin");
+ * assert(snpBindingValues(report)["host-data"] === "00".repeat(32));
+ * assert(AMD_ROOTS.map((root) => root.product).join() === "Milan,Genoa,Turin");
  * ```
  *
  * @module

@@ -154,10 +154,11 @@ const TURIN_FAMILY = 0x1a;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseTcbVersion } from "./sev_snp_report.ts";
  * import { fromHex } from "../bytes.ts";
  * const tcb = parseTcbVersion(fromHex("04000000000018db"), false);
- * console.assert(tcb.microcode === 219 && tcb.snp === 24 && tcb.bootLoader === 4 && tcb.hex === "db18000000000004");
+ * assert(tcb.microcode === 219 && tcb.snp === 24 && tcb.bootLoader === 4 && tcb.hex === "db18000000000004");
  * ```
  */
 export function parseTcbVersion(bytes: Uint8Array, turin: boolean): TcbVersion {
@@ -175,9 +176,10 @@ export function parseTcbVersion(bytes: Uint8Array, turin: boolean): TcbVersion {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseGuestPolicy } from "./sev_snp_report.ts";
  * const policy = parseGuestPolicy(0xb0000n);
- * console.assert(policy.debug && policy.smt && policy.reservedOne && !policy.migrateMa);
+ * assert(policy.debug && policy.smt && policy.reservedOne && !policy.migrateMa);
  * ```
  */
 export function parseGuestPolicy(value: bigint): GuestPolicy {
@@ -207,8 +209,9 @@ const SIGNING_KEYS: Readonly<Record<number, SnpSigningKey>> = { 0: "vcek", 1: "v
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { snpReportBytes } from "./sev_snp_report.ts";
- * console.assert(snpReportBytes("00".repeat(1184)).length === 1184);
+ * assert(snpReportBytes("00".repeat(1184)).length === 1184);
  * ```
  */
 export function snpReportBytes(input: Uint8Array | string): Uint8Array {
@@ -242,12 +245,13 @@ function isZero(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseSnpReport } from "./sev_snp_report.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseSnpReport(new Uint8Array(100));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SNP_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SNP_MALFORMED");
  * }
  * ```
  */

@@ -357,11 +357,12 @@ function checkMinTcb(reported: TcbVersion, minimum: MinimumTcb, checks: Checks):
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { snpBindingValues } from "./sev_snp_verify.ts";
  * import { parseSnpReport } from "./sev_snp_report.ts";
  * const bytes = new Uint8Array(1184);
  * bytes[0] = 2;
- * console.assert(snpBindingValues(parseSnpReport(bytes))["host-data"] === "00".repeat(32));
+ * assert(snpBindingValues(parseSnpReport(bytes))["host-data"] === "00".repeat(32));
  * ```
  */
 export function snpBindingValues(report: SnpReport): Readonly<Record<string, string>> {

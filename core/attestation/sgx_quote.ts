@@ -59,12 +59,13 @@ function malformed(detail: string): never {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseSgxQuote } from "./sgx_quote.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseSgxQuote(new Uint8Array(10));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SGX_QUOTE_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SGX_QUOTE_MALFORMED");
  * }
  * ```
  */
@@ -104,12 +105,13 @@ export function parseSgxQuote(bytes: Uint8Array): SgxQuote {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseOpenEnclaveEvidence } from "./sgx_quote.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseOpenEnclaveEvidence(new Uint8Array(16));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SGX_QUOTE_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SGX_QUOTE_MALFORMED");
  * }
  * ```
  */

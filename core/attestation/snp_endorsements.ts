@@ -98,12 +98,13 @@ function fromThim(json: unknown): SnpEndorsements {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseSnpEndorsements } from "./snp_endorsements.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseSnpEndorsements('{"vcekCert": 1}');
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SNP_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SNP_MALFORMED");
  * }
  * ```
  */
@@ -160,9 +161,10 @@ function integer(value: Uint8Array, oid: string): number {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { readVcekExtensions } from "./snp_endorsements.ts";
  * const ext = readVcekExtensions({ extensions: { list: [{ oid: "1.3.6.1.4.1.3704.1.3.8", critical: false, value: new Uint8Array([2, 2, 0, 0xdb]) }] } } as never);
- * console.assert(ext.tcb.microcode === 219);
+ * assert(ext.tcb.microcode === 219);
  * ```
  */
 export function readVcekExtensions(vcek: Certificate): VcekExtensions {

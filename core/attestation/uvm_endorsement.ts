@@ -146,9 +146,10 @@ function checkBindings(facts: Facts, options: VerifyUvmOptions): Pick<UvmEndorse
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { CCF_DEFAULT_UVM_ROOTS, matchUvmRoot } from "./uvm_endorsement.ts";
  * const root = matchUvmRoot({ did: CCF_DEFAULT_UVM_ROOTS[0]!.did, feed: "ContainerPlat-AMD-UVM", svn: "101" }, CCF_DEFAULT_UVM_ROOTS);
- * console.assert(root?.minSvn === 100);
+ * assert(root?.minSvn === 100);
  * ```
  */
 export function matchUvmRoot(

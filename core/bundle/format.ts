@@ -71,8 +71,9 @@ function invalid(detail: string): never {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { isBundle } from "./format.ts";
- * console.assert(!isBundle(new TextEncoder().encode("playbook: 1\n")));
+ * assert(!isBundle(new TextEncoder().encode("playbook: 1\n")));
  * ```
  */
 export function isBundle(bytes: Uint8Array): boolean {
@@ -88,13 +89,14 @@ function byPath(a: { path: string }, b: { path: string }): number {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodeBundle, readBundle } from "./format.ts";
  * const bytes = await encodeBundle("p/play.yaml", [
  *   { path: "p/play.yaml", bytes: new TextEncoder().encode("playbook: 1\n") },
  *   { path: "e/a.cose", bytes: new Uint8Array([1, 2]) },
  * ]);
  * const bundle = await readBundle(bytes);
- * console.assert(bundle.playbook === "p/play.yaml" && bundle.files.get("e/a.cose")!.length === 2);
+ * assert(bundle.playbook === "p/play.yaml" && bundle.files.get("e/a.cose")!.length === 2);
  * ```
  */
 export async function encodeBundle(
@@ -159,13 +161,14 @@ function parseManifest(bytes: Uint8Array): { playbook: string; files: ManifestEn
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodeBundle, readBundle } from "./format.ts";
  * const bytes = await encodeBundle("a.yaml", [{ path: "a.yaml", bytes: new Uint8Array([65]) }]);
  * bytes[bytes.length - 33] = 66; // the member's only byte
  * try {
  *   await readBundle(bytes);
  * } catch (error) {
- *   console.assert((error as { code: string }).code === "BUNDLE_TAMPERED");
+ *   assert((error as { code: string }).code === "BUNDLE_TAMPERED");
  * }
  * ```
  */

@@ -31,12 +31,13 @@ function problemOf(path: string): string | undefined {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { checkMemberPath } from "./member_path.ts";
  * checkMemberPath("demo/demo.yaml");
  * try {
  *   checkMemberPath("../etc/passwd");
  * } catch (error) {
- *   console.assert((error as { code: string }).code === "BUNDLE_PATH_ESCAPE");
+ *   assert((error as { code: string }).code === "BUNDLE_PATH_ESCAPE");
  * }
  * ```
  */
@@ -53,9 +54,10 @@ export function checkMemberPath(path: string): void {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { resolveMemberPath } from "./member_path.ts";
- * console.assert(resolveMemberPath("demo/demo.yaml", "../mst/a.cose") === "mst/a.cose");
- * console.assert(resolveMemberPath("demo/demo.yaml", "../../x") === undefined);
+ * assert(resolveMemberPath("demo/demo.yaml", "../mst/a.cose") === "mst/a.cose");
+ * assert(resolveMemberPath("demo/demo.yaml", "../../x") === undefined);
  * ```
  */
 export function resolveMemberPath(from: string, relative: string): string | undefined {

@@ -4,6 +4,7 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodeBundle, readBundle, resolveMemberPath } from "./mod.ts";
  * const bytes = await encodeBundle("demo/demo.yaml", [
  *   { path: "demo/demo.yaml", bytes: new TextEncoder().encode("playbook: 1\n") },
@@ -11,7 +12,7 @@
  * ]);
  * const bundle = await readBundle(bytes);
  * const member = resolveMemberPath(bundle.playbook, "../mst/statements/a.cose");
- * console.assert(member !== undefined && bundle.files.has(member));
+ * assert(member !== undefined && bundle.files.has(member));
  * ```
  *
  * @module

@@ -217,8 +217,9 @@ export const ENDPOINTS: Readonly<Record<EndpointKind, Endpoint>> = {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { mediaType } from "./endpoints.ts";
- * console.assert(mediaType("Application/JSON; charset=utf-8") === "application/json");
+ * assert(mediaType("Application/JSON; charset=utf-8") === "application/json");
  * ```
  */
 export function mediaType(header: string | null): string {

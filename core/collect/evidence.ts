@@ -25,10 +25,11 @@ function mismatch(message: string): never {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { configuredIssuer } from "./evidence.ts";
  * // {"issuer": "a.example"}
  * const body = new Uint8Array([0xa1, 0x66, ...new TextEncoder().encode("issuer"), 0x69, ...new TextEncoder().encode("a.example")]);
- * console.assert(configuredIssuer(body) === "a.example");
+ * assert(configuredIssuer(body) === "a.example");
  * ```
  */
 export function configuredIssuer(body: Uint8Array): string {
@@ -139,9 +140,10 @@ function objectOf(value: unknown): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { summariseJoinPolicy } from "./evidence.ts";
  * const policy = summariseJoinPolicy(new TextEncoder().encode('{"snp":{"hostData":{"AB":""},"measurements":[]}}'));
- * console.assert(policy.hostData[0] === "ab" && policy.uvmRoots.length === 0);
+ * assert(policy.hostData[0] === "ab" && policy.uvmRoots.length === 0);
  * ```
  */
 export function summariseJoinPolicy(body: Uint8Array): JoinPolicySummary {

@@ -25,9 +25,10 @@ const MAX_INDEX_ENTRIES = 1_000_000;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { committedChunk } from "./ledger_index.ts";
- * console.assert(committedChunk("ledger_1-40.committed")?.end === 40);
- * console.assert(committedChunk("ledger_41") === undefined);
+ * assert(committedChunk("ledger_1-40.committed")?.end === 40);
+ * assert(committedChunk("ledger_41") === undefined);
  * ```
  */
 export function committedChunk(name: string): LedgerChunkName | undefined {
@@ -43,9 +44,10 @@ export function committedChunk(name: string): LedgerChunkName | undefined {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseLedgerIndex } from "./ledger_index.ts";
  * const index = new TextEncoder().encode('[{"name":"ledger_41-90.committed"},{"name":"ledger_1-40.committed"},"ledger_91"]');
- * console.assert(parseLedgerIndex(index).map((c) => c.start).join() === "1,41");
+ * assert(parseLedgerIndex(index).map((c) => c.start).join() === "1,41");
  * ```
  */
 export function parseLedgerIndex(body: Uint8Array): LedgerChunkName[] {

@@ -64,8 +64,9 @@ function q(text: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { entryId } from "./playbook.ts";
- * console.assert(entryId("458.12440") === "entry-458-12440");
+ * assert(entryId("458.12440") === "entry-458-12440");
  * ```
  */
 export function entryId(txid: string): string {
@@ -196,13 +197,14 @@ function ledgerLines(input: PlaybookInput): string[] {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { collectedPlaybook } from "./playbook.ts";
  * const yaml = collectedPlaybook({
  *   service: "https://ledger.example", issuer: "ledger.example", keyFiles: ["service/jwks.json"], ledgerFiles: [],
  *   statements: [{ txid: "2.37", file: "entries/2.37.statement.cose", receiptFile: "entries/2.37.receipt.cose",
  *     summary: { issuer: "did:x509:0:sha256:x::eku:1", receipts: [] } }],
  * });
- * console.assert(yaml.includes("  - id: entry-2-37\n"));
+ * assert(yaml.includes("  - id: entry-2-37\n"));
  * ```
  */
 export function collectedPlaybook(input: PlaybookInput): string {

@@ -62,11 +62,12 @@ function fromJson(body: Uint8Array): Problem | undefined {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { readProblem } from "./problem.ts";
  * // {-1: "IndexingInProgressRetryLater", -2: "retry"}
  * const body = new Uint8Array([0xa2, 0x20, 0x78, 0x1c, ...new TextEncoder().encode("IndexingInProgressRetryLater"),
  *   0x21, 0x65, ...new TextEncoder().encode("retry")]);
- * console.assert(readProblem(body, "application/concise-problem-details+cbor")?.title === "IndexingInProgressRetryLater");
+ * assert(readProblem(body, "application/concise-problem-details+cbor")?.title === "IndexingInProgressRetryLater");
  * ```
  */
 export function readProblem(body: Uint8Array, contentType: string | null): Problem | undefined {
@@ -81,8 +82,9 @@ export function readProblem(body: Uint8Array, contentType: string | null): Probl
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { problemText } from "./problem.ts";
- * console.assert(problemText({ title: "NotFound", detail: "No such entry" }) === "NotFound: No such entry");
+ * assert(problemText({ title: "NotFound", detail: "No such entry" }) === "NotFound: No such entry");
  * ```
  */
 export function problemText(problem: Problem | undefined): string {

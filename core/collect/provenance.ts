@@ -76,10 +76,11 @@ export interface Provenance {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { encodeProvenance, readProvenance } from "./provenance.ts";
  * const tls = { certificateSha256: "00", subject: "CN=n", issuer: "CN=s", pinnedBy: "--ca", pinnedSha256: [] } as const;
  * const bytes = encodeProvenance({ format: "scitt-audit-provenance/1", service: "https://s", issuer: "s", tool: "t", tls, files: [], notOffered: [] });
- * console.assert(readProvenance(bytes).service === "https://s");
+ * assert(readProvenance(bytes).service === "https://s");
  * ```
  */
 export function encodeProvenance(provenance: Provenance): Uint8Array {

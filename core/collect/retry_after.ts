@@ -10,10 +10,11 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { retryAfterMs } from "./retry_after.ts";
- * console.assert(retryAfterMs("2", new Date(0)) === 2000);
- * console.assert(retryAfterMs("Thu, 01 Jan 1970 00:00:05 GMT", new Date(0)) === 5000);
- * console.assert(retryAfterMs("soon", new Date(0)) === undefined);
+ * assert(retryAfterMs("2", new Date(0)) === 2000);
+ * assert(retryAfterMs("Thu, 01 Jan 1970 00:00:05 GMT", new Date(0)) === 5000);
+ * assert(retryAfterMs("soon", new Date(0)) === undefined);
  * ```
  */
 export function retryAfterMs(value: string | null, now: Date): number | undefined {

@@ -15,8 +15,9 @@ export const MAX_PAGE_IDS = 100_000;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { isTxid } from "./txids.ts";
- * console.assert(isTxid("458.12440") && !isTxid("458") && !isTxid("1.02"));
+ * assert(isTxid("458.12440") && !isTxid("458") && !isTxid("1.02"));
  * ```
  */
 export function isTxid(text: string): boolean {
@@ -37,9 +38,10 @@ export interface TxIdsPage {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseTxIdsPage } from "./txids.ts";
  * const page = parseTxIdsPage(new TextEncoder().encode('{"transactionIds":["2.5"],"nextLink":"/entries/txIds?from=6&to=9"}'));
- * console.assert(page.transactionIds[0] === "2.5" && page.nextLink === "/entries/txIds?from=6&to=9");
+ * assert(page.transactionIds[0] === "2.5" && page.nextLink === "/entries/txIds?from=6&to=9");
  * ```
  */
 export function parseTxIdsPage(body: Uint8Array): TxIdsPage {

@@ -41,8 +41,9 @@ const ALGORITHMS: readonly CoseAlgorithm[] = [
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coseAlgorithm } from "./algorithms.ts";
- * console.assert(coseAlgorithm(-35).name === "ES384");
+ * assert(coseAlgorithm(-35).name === "ES384");
  * ```
  */
 export function coseAlgorithm(id: unknown): CoseAlgorithm {
@@ -56,8 +57,9 @@ export function coseAlgorithm(id: unknown): CoseAlgorithm {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { algorithmName } from "./algorithms.ts";
- * console.assert(algorithmName(-38) === "PS384" && algorithmName(99) === "99");
+ * assert(algorithmName(-38) === "PS384" && algorithmName(99) === "99");
  * ```
  */
 export function algorithmName(id: unknown): string {
@@ -71,8 +73,9 @@ const HASHES: ReadonlyMap<number, HashName> = new Map([[-16, "SHA-256"], [-43, "
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coseHash } from "./algorithms.ts";
- * console.assert(coseHash(-43) === "SHA-384");
+ * assert(coseHash(-43) === "SHA-384");
  * ```
  */
 export function coseHash(id: unknown): HashName | undefined {

@@ -43,9 +43,10 @@ export interface StatementClaims {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { epochSeconds } from "./claims.ts";
  * import { CborTag } from "../cbor.ts";
- * console.assert(epochSeconds(new CborTag(1, 1750370739)) === 1750370739);
+ * assert(epochSeconds(new CborTag(1, 1750370739)) === 1750370739);
  * ```
  */
 export function epochSeconds(value: CborValue): number | undefined {
@@ -68,9 +69,10 @@ const HASH_ENVELOPE_NAMES: Readonly<Record<number, string>> = { [-16]: "SHA-256"
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { readClaims } from "./claims.ts";
  * const claims = readClaims(new Map<string | number, unknown>([[1, -7], [15, new Map<string | number, unknown>([[1, "did:x509:0:x"], ["svn", 2]])]]) as never);
- * console.assert(claims.issuer === "did:x509:0:x" && claims.svn === 2 && claims.alg === "ES256");
+ * assert(claims.issuer === "did:x509:0:x" && claims.svn === 2 && claims.alg === "ES256");
  * ```
  */
 export function readClaims(header: HeaderMap): StatementClaims {

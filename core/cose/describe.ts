@@ -67,8 +67,9 @@ function label(key: CborKey, names: Readonly<Record<string, string>>): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { cborToJson } from "./describe.ts";
- * console.assert(cborToJson(new Uint8Array([1, 2])) === "0102");
+ * assert(cborToJson(new Uint8Array([1, 2])) === "0102");
  * ```
  */
 export function cborToJson(value: CborValue): Json {
@@ -94,9 +95,10 @@ function time(value: CborValue): Json {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { certificateSummary } from "./describe.ts";
  * const summary = certificateSummary(new Uint8Array([0x30, 0x00])) as { error: string };
- * console.assert(typeof summary.error === "string");
+ * assert(typeof summary.error === "string");
  * ```
  */
 export function certificateSummary(der: CborValue): Json {
@@ -201,9 +203,10 @@ function describePayload(payload: Uint8Array | null): CoseDescription["payload"]
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { describeCose } from "./describe.ts";
  * const d = describeCose(new Uint8Array([0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0xa0, 0x40, 0x40]));
- * console.assert(d.kind === "COSE_Sign1" && d.protected["1 (alg)"] === "ES256 (-7)");
+ * assert(d.kind === "COSE_Sign1" && d.protected["1 (alg)"] === "ES256 (-7)");
  * ```
  */
 export function describeCose(bytes: Uint8Array): CoseDescription {

@@ -36,9 +36,10 @@ function bytesAt(map: ReadonlyMap<CborKey, CborValue>, label: number, name: stri
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { publicKeyFromCoseKey } from "./key.ts";
  * const entry = publicKeyFromCoseKey(new Map<string | number, unknown>([[1, 1], [-1, 6], [-2, new Uint8Array(32)]]) as never);
- * console.assert(entry.key.kty === "OKP");
+ * assert(entry.key.kty === "OKP");
  * ```
  */
 export function publicKeyFromCoseKey(map: ReadonlyMap<CborKey, CborValue>): CoseKeyEntry {
@@ -87,9 +88,10 @@ export function publicKeyFromCoseKey(map: ReadonlyMap<CborKey, CborValue>): Cose
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { kidText } from "./key.ts";
- * console.assert(kidText(new Uint8Array([0x61, 0x62])) === "ab");
- * console.assert(kidText(new Uint8Array([0xff])) === "ff");
+ * assert(kidText(new Uint8Array([0x61, 0x62])) === "ab");
+ * assert(kidText(new Uint8Array([0xff])) === "ff");
  * ```
  */
 export function kidText(kid: Uint8Array): string {

@@ -64,10 +64,11 @@ export interface DecodeCoseSign1Options {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCoseSign1 } from "./sign1.ts";
  * // tag 18, [h'a10126', {}, h'', h'']
  * const msg = decodeCoseSign1(new Uint8Array([0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0xa0, 0x40, 0x40]));
- * console.assert(msg.protectedHeader.get(1) === -7);
+ * assert(msg.protectedHeader.get(1) === -7);
  * ```
  */
 export function decodeCoseSign1(input: Uint8Array, options: DecodeCoseSign1Options = {}): CoseSign1 {
@@ -165,9 +166,10 @@ function checkCritical(header: HeaderMap, what: string): void {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { sigStructure } from "./sign1.ts";
  * const tbs = sigStructure(new Uint8Array([0xa1, 0x01, 0x26]), new Uint8Array([1]));
- * console.assert(tbs[0] === 0x84 && tbs.length === 1 + 11 + 4 + 1 + 2);
+ * assert(tbs[0] === 0x84 && tbs.length === 1 + 11 + 4 + 1 + 2);
  * ```
  */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
@@ -187,9 +189,10 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): U
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCoseSign1, signatureAlgorithm } from "./sign1.ts";
  * const msg = decodeCoseSign1(new Uint8Array([0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0xa0, 0x40, 0x40]));
- * console.assert(signatureAlgorithm(msg).name === "ES256");
+ * assert(signatureAlgorithm(msg).name === "ES256");
  * ```
  */
 export function signatureAlgorithm(message: CoseSign1): CoseAlgorithm {
@@ -206,12 +209,13 @@ export function signatureAlgorithm(message: CoseSign1): CoseAlgorithm {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCoseSign1, verifyCoseSign1 } from "./sign1.ts";
  * import { publicKeyFromSpki } from "../crypto/public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]) as CryptoKeyPair;
  * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
  * const msg = decodeCoseSign1(new Uint8Array([0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26, 0xa0, 0x40, 0x40]));
- * console.assert(await verifyCoseSign1(msg, key) === false);
+ * assert(await verifyCoseSign1(msg, key) === false);
  * ```
  */
 export async function verifyCoseSign1(
@@ -236,10 +240,11 @@ export async function verifyCoseSign1(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCoseSign1, strippedStatement } from "./sign1.ts";
  * // [h'', {4: h'01'}, h'', h''] without a tag
  * const message = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x04, 0x41, 0x01, 0x40, 0x40]));
- * console.assert(strippedStatement(message).join() === [0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40].join());
+ * assert(strippedStatement(message).join() === [0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40].join());
  * ```
  */
 export function strippedStatement(message: CoseSign1): Uint8Array {

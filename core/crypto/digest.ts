@@ -26,9 +26,10 @@ const nativeHash = await import("node:crypto").then(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { digest } from "./digest.ts";
  * const d = await digest("SHA-384", new Uint8Array());
- * console.assert(d.length === 48);
+ * assert(d.length === 48);
  * ```
  */
 export async function digest(hash: HashName, data: Uint8Array): Promise<Uint8Array> {
@@ -41,8 +42,9 @@ export async function digest(hash: HashName, data: Uint8Array): Promise<Uint8Arr
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { sha256 } from "./digest.ts";
- * console.assert((await sha256(new Uint8Array())).length === 32);
+ * assert((await sha256(new Uint8Array())).length === 32);
  * ```
  */
 export function sha256(data: Uint8Array): Promise<Uint8Array> {

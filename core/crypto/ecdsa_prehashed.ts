@@ -118,6 +118,7 @@ function twoScalarMultiply(c: CurveParams, u1: bigint, u2: bigint, q: Jacobian):
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifyEcdsaPrehashed } from "./ecdsa_prehashed.ts";
  * import { publicKeyFromSpki } from "./public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]) as CryptoKeyPair;
@@ -125,7 +126,7 @@ function twoScalarMultiply(c: CurveParams, u1: bigint, u2: bigint, q: Jacobian):
  * const message = new Uint8Array([1, 2, 3]);
  * const signature = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, message));
  * const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", message));
- * console.assert(verifyEcdsaPrehashed(key, digest, signature));
+ * assert(verifyEcdsaPrehashed(key, digest, signature));
  * ```
  */
 export function verifyEcdsaPrehashed(key: PublicKey, digest: Uint8Array, signature: Uint8Array): boolean {

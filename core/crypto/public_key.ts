@@ -67,9 +67,10 @@ function leftPad(bytes: Uint8Array, size: number, what: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ecPublicKey } from "./public_key.ts";
  * const key = ecPublicKey("P-256", new Uint8Array(32).fill(1), new Uint8Array(32).fill(2));
- * console.assert(key.spki.length === 91);
+ * assert(key.spki.length === 91);
  * ```
  */
 export function ecPublicKey(crv: EcCurve, x: Uint8Array, y: Uint8Array): PublicKey {
@@ -86,9 +87,10 @@ export function ecPublicKey(crv: EcCurve, x: Uint8Array, y: Uint8Array): PublicK
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rsaPublicKey } from "./public_key.ts";
  * const key = rsaPublicKey(new Uint8Array(256).fill(0xc1), new Uint8Array([1, 0, 1]));
- * console.assert(key.kty === "RSA");
+ * assert(key.kty === "RSA");
  * ```
  */
 export function rsaPublicKey(n: Uint8Array, e: Uint8Array): PublicKey {
@@ -103,8 +105,9 @@ export function rsaPublicKey(n: Uint8Array, e: Uint8Array): PublicKey {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ed25519PublicKey } from "./public_key.ts";
- * console.assert(ed25519PublicKey(new Uint8Array(32)).spki.length === 44);
+ * assert(ed25519PublicKey(new Uint8Array(32)).spki.length === 44);
  * ```
  */
 export function ed25519PublicKey(x: Uint8Array): PublicKey {
@@ -127,9 +130,10 @@ function trimZeros(bytes: Uint8Array): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ecPublicKey, publicKeyFromSpki } from "./public_key.ts";
  * const key = ecPublicKey("P-384", new Uint8Array(48).fill(3), new Uint8Array(48).fill(4));
- * console.assert(publicKeyFromSpki(key.spki).kty === "EC");
+ * assert(publicKeyFromSpki(key.spki).kty === "EC");
  * ```
  */
 export function publicKeyFromSpki(der: Uint8Array): PublicKey {
@@ -171,9 +175,10 @@ function member(jwk: Record<string, unknown>, name: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { publicKeyFromJwk } from "./public_key.ts";
  * const key = publicKeyFromJwk({ kty: "OKP", crv: "Ed25519", x: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo" });
- * console.assert(key.kty === "OKP");
+ * assert(key.kty === "OKP");
  * ```
  */
 export function publicKeyFromJwk(jwk: unknown): PublicKey {
@@ -209,8 +214,9 @@ export function publicKeyFromJwk(jwk: unknown): PublicKey {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ed25519PublicKey, publicKeyToJwk } from "./public_key.ts";
- * console.assert(publicKeyToJwk(ed25519PublicKey(new Uint8Array(32))).crv === "Ed25519");
+ * assert(publicKeyToJwk(ed25519PublicKey(new Uint8Array(32))).crv === "Ed25519");
  * ```
  */
 export function publicKeyToJwk(key: PublicKey): Record<string, string> {

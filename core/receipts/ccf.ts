@@ -68,11 +68,12 @@ function bytes32(value: CborValue | undefined, what: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeCcfProof } from "./ccf.ts";
  * import { fromHex } from "../bytes.ts";
  * // {1: [h'00'*32, "ce:1.2:ab", h'00'*32], 2: []}
  * const proof = decodeCcfProof(fromHex("a20183582000" + "00".repeat(31) + "6963653a312e323a6162" + "5820" + "00".repeat(32) + "0280"));
- * console.assert(proof.internalEvidence === "ce:1.2:ab" && proof.path.length === 0);
+ * assert(proof.internalEvidence === "ce:1.2:ab" && proof.path.length === 0);
  * ```
  */
 export function decodeCcfProof(bytes: Uint8Array): CcfProof {
@@ -127,8 +128,9 @@ export function decodeCcfProof(bytes: Uint8Array): CcfProof {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { registrationTxid } from "./ccf.ts";
- * console.assert(registrationTxid("ce:458.12440:" + "a".repeat(64)) === "458.12440");
+ * assert(registrationTxid("ce:458.12440:" + "a".repeat(64)) === "458.12440");
  * ```
  */
 export function registrationTxid(evidence: string): string | undefined {

@@ -41,12 +41,13 @@ export interface ImportKeySetOptions {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { importKeySet } from "./import_keys.ts";
  * import { TrustStore } from "./trust_store.ts";
  * const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
  * const store = new TrustStore();
  * const result = await importKeySet(store, new TextEncoder().encode(jwks), { name: "k.json", issuer: "ledger.example" });
- * console.assert(result.added === 1 && store.hasIssuer("ledger.example"));
+ * assert(result.added === 1 && store.hasIssuer("ledger.example"));
  * ```
  */
 export async function importKeySet(

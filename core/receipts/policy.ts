@@ -77,9 +77,10 @@ function decide(failures: string[], treatment: ReceiptTreatment[]): PolicyDecisi
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { DEFAULT_RECEIPT_POLICY, evaluateReceiptPolicy } from "./policy.ts";
  * const decision = evaluateReceiptPolicy([{ issuer: "foo.bar.com", failure: undefined }], DEFAULT_RECEIPT_POLICY);
- * console.assert(decision.message === "Receipt issuer 'foo.bar.com' is not in the authorized domain list.");
+ * assert(decision.message === "Receipt issuer 'foo.bar.com' is not in the authorized domain list.");
  * ```
  */
 export function evaluateReceiptPolicy(receipts: readonly PolicyReceipt[], policy: ReceiptPolicy): PolicyDecision {

@@ -183,11 +183,12 @@ function readProofArray(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeRfc9162InclusionProof } from "./rfc9162.ts";
  * import { fromHex } from "../bytes.ts";
  * // [5, 3, [h'00'*32]]
  * const proof = decodeRfc9162InclusionProof(fromHex("83050381" + "5820" + "00".repeat(32)));
- * console.assert(proof.treeSize === 5 && proof.leafIndex === 3 && proof.path.length === 1);
+ * assert(proof.treeSize === 5 && proof.leafIndex === 3 && proof.path.length === 1);
  * ```
  */
 export function decodeRfc9162InclusionProof(bytes: Uint8Array, index = 0): Rfc9162InclusionProof {
@@ -206,11 +207,12 @@ export function decodeRfc9162InclusionProof(bytes: Uint8Array, index = 0): Rfc91
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeRfc9162ConsistencyProof } from "./rfc9162.ts";
  * import { fromHex } from "../bytes.ts";
  * // [3, 5, [h'00'*32]]
  * const proof = decodeRfc9162ConsistencyProof(fromHex("83030581" + "5820" + "00".repeat(32)));
- * console.assert(proof.treeSize1 === 3 && proof.treeSize2 === 5);
+ * assert(proof.treeSize1 === 3 && proof.treeSize2 === 5);
  * ```
  */
 export function decodeRfc9162ConsistencyProof(bytes: Uint8Array, index = 0): Rfc9162ConsistencyProof {
@@ -243,13 +245,14 @@ function proofItems(value: CborValue, kind: string): Uint8Array[] {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { decodeRfc9162Proofs } from "./rfc9162.ts";
  * import { decodeCoseSign1 } from "../cose/sign1.ts";
  * import { fromHex } from "../bytes.ts";
  * // 18([h'', {396: {-1: [<<[1, 0, []]>>]}}, nil, h''])
  * const receipt = decodeCoseSign1(fromHex("d28440a119018ca12081448301008" + "0f640"));
  * const proofs = decodeRfc9162Proofs(receipt);
- * console.assert(proofs.kind === "inclusion" && proofs.warnings.length === 1);
+ * assert(proofs.kind === "inclusion" && proofs.warnings.length === 1);
  * ```
  */
 export function decodeRfc9162Proofs(receipt: CoseSign1): Rfc9162Proofs {
@@ -292,10 +295,11 @@ export function decodeRfc9162Proofs(receipt: CoseSign1): Rfc9162Proofs {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162InclusionProofRoot } from "./rfc9162.ts";
  * const leaf = new Uint8Array(32).fill(1);
  * const root = rfc9162InclusionProofRoot({ treeSize: 1, leafIndex: 0, path: [] }, leaf);
- * console.assert(root.join() === leaf.join());
+ * assert(root.join() === leaf.join());
  * ```
  */
 export function rfc9162InclusionProofRoot(proof: Rfc9162InclusionProof, leafHash: Uint8Array): Uint8Array {
@@ -308,12 +312,13 @@ export function rfc9162InclusionProofRoot(proof: Rfc9162InclusionProof, leafHash
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162ConsistencyNewRoot, rfc9162InclusionProofRoot, rfc9162StatementLeaf } from "./rfc9162.ts";
  * import { utf8 } from "../bytes.ts";
  * const a = await rfc9162StatementLeaf(utf8("a"), "statement-as-is");
  * const b = await rfc9162StatementLeaf(utf8("b"), "statement-as-is");
  * const newRoot = rfc9162ConsistencyNewRoot({ treeSize1: 1, treeSize2: 2, path: [b] }, a);
- * console.assert(newRoot.join() === rfc9162InclusionProofRoot({ treeSize: 2, leafIndex: 0, path: [b] }, a).join());
+ * assert(newRoot.join() === rfc9162InclusionProofRoot({ treeSize: 2, leafIndex: 0, path: [b] }, a).join());
  * ```
  */
 export function rfc9162ConsistencyNewRoot(proof: Rfc9162ConsistencyProof, oldRoot: Uint8Array): Uint8Array {
@@ -334,11 +339,12 @@ export function rfc9162ConsistencyNewRoot(proof: Rfc9162ConsistencyProof, oldRoo
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { rfc9162StatementLeaf } from "./rfc9162.ts";
  * const statement = new Uint8Array([0xd2, 0x84, 0x40, 0xa0, 0x40, 0x40]);
  * const stripped = await rfc9162StatementLeaf(statement);
  * const asIs = await rfc9162StatementLeaf(statement, "statement-as-is");
- * console.assert(stripped.length === 32 && stripped.join() === asIs.join());
+ * assert(stripped.length === 32 && stripped.join() === asIs.join());
  * ```
  */
 export async function rfc9162StatementLeaf(

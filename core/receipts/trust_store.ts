@@ -37,8 +37,9 @@ export interface KeyAddition {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { normalizeIssuer } from "./trust_store.ts";
- * console.assert(normalizeIssuer(" Ledger.Example ") === "ledger.example");
+ * assert(normalizeIssuer(" Ledger.Example ") === "ledger.example");
  * ```
  */
 export function normalizeIssuer(issuer: string): string {
@@ -50,10 +51,11 @@ export function normalizeIssuer(issuer: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { computeKid } from "./trust_store.ts";
  * import { ecPublicKey } from "../crypto/public_key.ts";
  * const kid = await computeKid(ecPublicKey("P-256", new Uint8Array(32), new Uint8Array(32)));
- * console.assert(kid.length === 64);
+ * assert(kid.length === 64);
  * ```
  */
 export async function computeKid(key: PublicKey): Promise<string> {
@@ -65,12 +67,13 @@ export async function computeKid(key: PublicKey): Promise<string> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { TrustStore } from "./trust_store.ts";
  * import { ecPublicKey } from "../crypto/public_key.ts";
  * const store = new TrustStore();
  * const added = await store.add("ledger.example", ecPublicKey("P-384", new Uint8Array(48), new Uint8Array(48)), "keys.json");
- * console.assert(store.find("LEDGER.example", added.kid) !== undefined);
- * console.assert(store.find("other.example", added.kid) === undefined);
+ * assert(store.find("LEDGER.example", added.kid) !== undefined);
+ * assert(store.find("other.example", added.kid) === undefined);
  * ```
  */
 export class TrustStore {

@@ -112,12 +112,13 @@ function versionOf(mediaType: string): BundleVersion {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseBundle } from "./bundle.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseBundle(new TextEncoder().encode('{"mediaType": "application/vnd.dev.sigstore.bundle.v99.9+json"}'));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
  * }
  * ```
  */

@@ -17,9 +17,10 @@ export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { dssePae } from "./dsse.ts";
  * const pae = new TextDecoder().decode(dssePae("t", new TextEncoder().encode("hi")));
- * console.assert(pae === "DSSEv1 1 t 2 hi");
+ * assert(pae === "DSSEv1 1 t 2 hi");
  * ```
  */
 export function dssePae(payloadType: string, payload: Uint8Array): Uint8Array {

@@ -5,6 +5,7 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseTrustedRoot, verifySigstoreBundle } from "./mod.ts";
  * import { AuditError } from "../errors.ts";
  * const root = parseTrustedRoot(new TextEncoder().encode(
@@ -16,7 +17,7 @@
  *     trustedRoot: root,
  *   });
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
  * }
  * ```
  *

@@ -67,9 +67,10 @@ const MAX_ITEMS = 64;
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { inRange } from "./trusted_root.ts";
  * const end = new Date("2025-01-01T00:00:00Z");
- * console.assert(inRange({ end }, end) && !inRange({ end }, new Date(end.getTime() + 1)));
+ * assert(inRange({ end }, end) && !inRange({ end }, new Date(end.getTime() + 1)));
  * ```
  */
 export function inRange(range: TimeRange, at: Date): boolean {
@@ -82,11 +83,12 @@ export function inRange(range: TimeRange, at: Date): boolean {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseTrustedRoot } from "./trusted_root.ts";
  * const root = parseTrustedRoot(new TextEncoder().encode(
  *   '{"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1", "tlogs": []}',
  * ));
- * console.assert(root.tlogs.length === 0);
+ * assert(root.tlogs.length === 0);
  * ```
  */
 export function parseTrustedRoot(json: Uint8Array): TrustedRoot {

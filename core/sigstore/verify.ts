@@ -267,12 +267,13 @@ async function verifyContent(bundle: SigstoreBundle, artifact: SigstoreArtifact,
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifySigstoreBundle } from "./verify.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   await verifySigstoreBundle(new TextEncoder().encode("{"), { artifact: { bytes: new Uint8Array() } });
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "SIGSTORE_BUNDLE_MALFORMED");
  * }
  * ```
  */

@@ -50,12 +50,13 @@ export interface Certificate {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseCertificate } from "./certificate.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseCertificate(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "X509_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "X509_MALFORMED");
  * }
  * ```
  */
@@ -135,12 +136,13 @@ function parsePublicKey(spki: Uint8Array): PublicKey {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseCertificates } from "./certificate.ts";
  * import { AuditError } from "../errors.ts";
  * try {
  *   parseCertificates(new TextEncoder().encode("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"));
  * } catch (error) {
- *   console.assert(error instanceof AuditError && error.code === "X509_MALFORMED");
+ *   assert(error instanceof AuditError && error.code === "X509_MALFORMED");
  * }
  * ```
  */

@@ -80,12 +80,13 @@ function fail(message: string): never {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifyChain } from "./chain.ts";
  * import { VerificationError } from "../errors.ts";
  * try {
  *   await verifyChain([]);
  * } catch (error) {
- *   console.assert(
+ *   assert(
  *     error instanceof VerificationError && error.message === "Certificate chain must contain at least two certificates.",
  *   );
  * }

@@ -89,10 +89,11 @@ function mismatch(message: string): never {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseDidX509 } from "./did_x509.ts";
  * const did = parseDidX509("did:x509:0:sha256:hH32p4SXlD8n_HLrk_mmNzIKArVh0KkbCeh6eAftfGE::subject:CN:Microsoft%20Corporation#key");
- * console.assert(did.algorithm === "sha256" && did.predicates[0]!.value === "CN:Microsoft%20Corporation");
- * console.assert(!did.did.includes("#"));
+ * assert(did.algorithm === "sha256" && did.predicates[0]!.value === "CN:Microsoft%20Corporation");
+ * assert(!did.did.includes("#"));
  * ```
  */
 export function parseDidX509(did: string): DidX509 {
@@ -131,11 +132,12 @@ function isFingerprintAlgorithm(value: string | undefined): value is DidX509Fing
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { resolveDidX509 } from "./did_x509.ts";
  * try {
  *   await resolveDidX509("did:x509:0:sha256:AAAA::eku:1.2.3", []);
  * } catch (error) {
- *   console.assert((error as Error).message === "Certificate chain must contain at least two certificates.");
+ *   assert((error as Error).message === "Certificate chain must contain at least two certificates.");
  * }
  * ```
  */

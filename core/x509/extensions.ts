@@ -108,6 +108,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseExtensions } from "./extensions.ts";
  * // SEQUENCE { SEQUENCE { 2.5.29.19, TRUE, OCTET STRING { SEQUENCE { TRUE } } } }
  * const der = new Uint8Array([
@@ -115,7 +116,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *   0x04, 0x05, 0x30, 0x03, 0x01, 0x01, 0xff,
  * ]);
  * const extensions = parseExtensions(der);
- * console.assert(extensions.basicConstraints?.ca === true && extensions.list[0]!.critical);
+ * assert(extensions.basicConstraints?.ca === true && extensions.list[0]!.critical);
  * ```
  */
 export function parseExtensions(der: Uint8Array): CertificateExtensions {

@@ -32,11 +32,12 @@ const OPAQUE_FORMS: ReadonlyMap<number, OpaqueForm> = new Map([
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseGeneralName } from "./general_name.ts";
  * import { readDer } from "../der.ts";
  * // [2] IMPLICIT IA5String "a.example"
  * const node = readDer(new Uint8Array([0x82, 0x09, ...new TextEncoder().encode("a.example")]));
- * console.assert(JSON.stringify(parseGeneralName(node)) === '{"type":"dns","value":"a.example"}');
+ * assert(JSON.stringify(parseGeneralName(node)) === '{"type":"dns","value":"a.example"}');
  * ```
  */
 export function parseGeneralName(node: DerNode): GeneralName {
@@ -70,9 +71,10 @@ export function parseGeneralName(node: DerNode): GeneralName {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseGeneralNames } from "./general_name.ts";
  * const der = new Uint8Array([0x30, 0x03, 0x82, 0x01, 0x61]);
- * console.assert(parseGeneralNames(der)[0]!.type === "dns");
+ * assert(parseGeneralNames(der)[0]!.type === "dns");
  * ```
  */
 export function parseGeneralNames(der: Uint8Array): GeneralName[] {

@@ -10,17 +10,18 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseDidX509, resolveDidX509 } from "./mod.ts";
  * import { VerificationError } from "../errors.ts";
  *
  * const did = parseDidX509("did:x509:0:sha256:I__iuL25oXEVFdTP_aBLx_eT1RPHbCQ_ECBQfYZpt9s::eku:1.3.6.1.4.1.311.76.59.1.2");
- * console.assert(did.predicates[0]!.name === "eku");
+ * assert(did.predicates[0]!.name === "eku");
  *
  * // A real caller passes the statement's x5chain (DER certificates, leaf first).
  * try {
  *   await resolveDidX509(did.did, []);
  * } catch (error) {
- *   console.assert(error instanceof VerificationError && error.code === "DIDX509_INVALID");
+ *   assert(error instanceof VerificationError && error.code === "X509_CHAIN_INVALID");
  * }
  * ```
  *

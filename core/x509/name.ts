@@ -45,10 +45,11 @@ const LABELS: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseName } from "./name.ts";
  * // SEQUENCE { SET { SEQUENCE { 2.5.4.3, UTF8String "a" } } }
  * const der = new Uint8Array([0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 0x61]);
- * console.assert(parseName(der).rdns[0]![0]!.value === "a");
+ * assert(parseName(der).rdns[0]![0]!.value === "a");
  * ```
  */
 export function parseName(der: Uint8Array): Name {
@@ -74,9 +75,10 @@ function parseAttribute(pair: DerNode): NameAttribute {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { attributeLabel } from "./name.ts";
- * console.assert(attributeLabel("2.5.4.3") === "CN");
- * console.assert(attributeLabel("1.2.840.113549.1.9.1") === "1.2.840.113549.1.9.1");
+ * assert(attributeLabel("2.5.4.3") === "CN");
+ * assert(attributeLabel("1.2.840.113549.1.9.1") === "1.2.840.113549.1.9.1");
  * ```
  */
 export function attributeLabel(oid: string): string {
@@ -88,9 +90,10 @@ export function attributeLabel(oid: string): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { formatName, parseName } from "./name.ts";
  * const der = new Uint8Array([0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 0x61]);
- * console.assert(formatName(parseName(der)) === "CN=a");
+ * assert(formatName(parseName(der)) === "CN=a");
  * ```
  */
 export function formatName(name: Name): string {
@@ -125,10 +128,11 @@ function canonicalRdn(rdn: readonly NameAttribute[]): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { namesEqual, parseName } from "./name.ts";
  * const a = parseName(new Uint8Array([0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 0x61]));
  * const b = parseName(new Uint8Array([0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x13, 0x01, 0x41]));
- * console.assert(namesEqual(a, b));
+ * assert(namesEqual(a, b));
  * ```
  */
 export function namesEqual(a: Name, b: Name): boolean {
@@ -140,10 +144,11 @@ export function namesEqual(a: Name, b: Name): boolean {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { nameHasPrefix, parseName } from "./name.ts";
  * const empty = parseName(new Uint8Array([0x30, 0x00]));
  * const a = parseName(new Uint8Array([0x30, 0x0c, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, 0x61]));
- * console.assert(nameHasPrefix(a, empty) && !nameHasPrefix(empty, a));
+ * assert(nameHasPrefix(a, empty) && !nameHasPrefix(empty, a));
  * ```
  */
 export function nameHasPrefix(name: Name, prefix: Name): boolean {

@@ -24,14 +24,15 @@ const OID_EMAIL_ADDRESS = "1.2.840.113549.1.9.1";
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { nameConstraintViolation } from "./name_constraints.ts";
  * import type { Certificate } from "./certificate.ts";
  * const cert = {
  *   subject: { der: new Uint8Array([0x30, 0x00]), rdns: [] },
  *   extensions: { list: [], subjectAltNames: [{ type: "dns", value: "host.example.com" }] },
  * } as unknown as Certificate;
- * console.assert(nameConstraintViolation({ permitted: [{ type: "dns", value: "example.com" }], excluded: [] }, cert) === undefined);
- * console.assert(nameConstraintViolation({ permitted: [], excluded: [{ type: "dns", value: "example.com" }] }, cert) === "excluded");
+ * assert(nameConstraintViolation({ permitted: [{ type: "dns", value: "example.com" }], excluded: [] }, cert) === undefined);
+ * assert(nameConstraintViolation({ permitted: [], excluded: [{ type: "dns", value: "example.com" }] }, cert) === "excluded");
  * ```
  */
 export function nameConstraintViolation(

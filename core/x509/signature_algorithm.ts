@@ -70,10 +70,11 @@ const FIXED: Readonly<Record<string, { name: string; scheme: SignatureScheme; nu
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { parseSignatureAlgorithm } from "./signature_algorithm.ts";
  * // SEQUENCE { 1.2.840.10045.4.3.2 }
  * const der = new Uint8Array([0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02]);
- * console.assert(parseSignatureAlgorithm(der).name === "ecdsa-with-SHA256");
+ * assert(parseSignatureAlgorithm(der).name === "ecdsa-with-SHA256");
  * ```
  */
 export function parseSignatureAlgorithm(der: Uint8Array): SignatureAlgorithm {
@@ -148,6 +149,7 @@ export interface SignedObject {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifyCertificateSignature } from "./signature_algorithm.ts";
  * import { publicKeyFromSpki } from "../crypto/public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
@@ -155,7 +157,7 @@ export interface SignedObject {
  * const tbs = new Uint8Array([0x30, 0x00]);
  * const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, tbs));
  * const signed = { tbs, signature, signatureAlgorithm: { oid: "1.3.101.112", name: "Ed25519", scheme: { name: "Ed25519" } } } as const;
- * console.assert(await verifyCertificateSignature(signed, key));
+ * assert(await verifyCertificateSignature(signed, key));
  * ```
  */
 export async function verifyCertificateSignature(signed: SignedObject, issuerKey: PublicKey): Promise<boolean> {

@@ -11,14 +11,7 @@
  * @module
  */
 
-import { equalBytes, fromBase64, toHex } from "../bytes.ts";
-import { readClaims } from "../cose/claims.ts";
-import { decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
-import { verifyEcdsaPrehashed } from "../crypto/ecdsa_prehashed.ts";
-import { CURVE_BYTES } from "../crypto/public_key.ts";
-import { ecdsaDerToRaw } from "../crypto/signature.ts";
-import { type Certificate, parseCertificates } from "../x509/certificate.ts";
-import { formatName } from "../x509/name.ts";
+import { equalBytes, toHex } from "../bytes.ts";
 import { chunkPositions } from "./chunk.ts";
 import type { ChunkName } from "./chunk_name.ts";
 import {
@@ -28,7 +21,8 @@ import {
   withinWorkingHours,
   type WorkingHours,
 } from "./entries.ts";
-import { GovernanceTracker, type PolicyState } from "./governance.ts";
+import { GovernanceTracker } from "./governance.ts";
+import { IdentityTracker } from "./identity.ts";
 import { sha256Bytes, transactionDigest } from "./leaf.ts";
 import {
   atLeast,
@@ -37,51 +31,13 @@ import {
   type LedgerFindingCode,
   type LedgerLevel,
   type LedgerSummary,
-  type ServiceIdentity,
 } from "./model.ts";
-import { coseSignature, jsonObject, keyText, pemValue, rawSignature, stringField, TABLE } from "./tables.ts";
-import { CcfTree, type TreeState } from "./tree.ts";
+import type { ReceiptClaim } from "./receipts.ts";
+import { checkCoseSignature, checkNodeSignature } from "./root_signature.ts";
+import type { LedgerState } from "./state.ts";
+import { coseSignature, rawSignature, TABLE } from "./tables.ts";
+import { CcfTree } from "./tree.ts";
 import { LedgerFormatError, type LedgerTransaction, parseTransaction, singleton } from "./transaction.ts";
-
-/** A receipt's claim about the ledger: the root its service signed over the registration at `seqno`. */
-export interface ReceiptClaim {
-  /** Where it came from, e.g. the statement file and receipt index. */
-  readonly source: string;
-  /** The registration txid, `view.seqno`. */
-  readonly txid: string;
-  /** The registration seqno. */
-  readonly seqno: number;
-  /** Hex root the receipt's proof folds to. */
-  readonly root: string;
-}
-
-/** What an incremental audit carries from one run to the next. */
-export interface LedgerState {
-  readonly format: "scitt-audit-ledger-state/1";
-  /** Last seqno audited (the end of a committed chunk, a signature transaction). */
-  readonly lastSeqno: number;
-  /** Its view. */
-  readonly lastView: number;
-  /** `view.seqno` and root of the last signature. */
-  readonly lastSignedTxid: string;
-  readonly lastSignedRoot: string;
-  /** The Merkle tree after that transaction. */
-  readonly tree: TreeState;
-  /** The last chunk audited and its SHA-256. */
-  readonly lastChunk: { readonly name: string; readonly sha256: string };
-  /** Service certificate (PEM) and status in force. */
-  readonly service: { readonly cert: string | null; readonly status: string | null };
-  /** The previous service identity (PEM) written at the last recovery. */
-  readonly previousIdentity: string | null;
-  /** Node certificates (PEM) by node id. */
-  readonly nodeCertificates: Readonly<Record<string, string>>;
-  /** Identities seen so far. */
-  readonly serviceIdentities: readonly ServiceIdentity[];
-  /** The join policy and node statuses. */
-  readonly policy: PolicyState;
-  /** Counts so far. */
-  readonly counts: { readonly transactions: number; readonly signatures: number; readonly entries: number };
-}
 
 /** Options of a ledger audit. */
 export interface LedgerAuditOptions {
@@ -111,14 +67,6 @@ export interface LedgerAuditResult {
   /** The state to resume from, when the audit verified and ended on a committed chunk. */
   readonly state?: LedgerState;
 }
-
-/** Service status transitions CCF allows (spec: ccf-ledger §5); `Opening` may follow anything (a recovery). */
-const TRANSITIONS: Readonly<Record<string, readonly string[]>> = {
-  Opening: ["Open", "WaitingForRecoveryShares"],
-  Recovering: ["WaitingForRecoveryShares"],
-  WaitingForRecoveryShares: ["Open"],
-  Open: ["Recovering"],
-};
 
 /** Findings after which the audit stops: nothing later in the ledger can be trusted. */
 const FATAL: ReadonlySet<LedgerFindingCode> = new Set<LedgerFindingCode>([
@@ -157,20 +105,6 @@ function iso(date: Date): string {
   return date.toISOString().replace(".000Z", "Z");
 }
 
-function firstCertificate(pem: string, what: string, seqno: number): Certificate {
-  try {
-    const [cert] = parseCertificates(new TextEncoder().encode(pem));
-    if (cert) return cert;
-  } catch {
-    // reported below
-  }
-  throw new LedgerFormatError("LEDGER_TX_MALFORMED", `Transaction ${seqno}: ${what} is not a PEM certificate`);
-}
-
-function sameKey(a: Certificate, b: Certificate): boolean {
-  return equalBytes(a.publicKey.spki, b.publicKey.spki);
-}
-
 /**
  * A ledger audit, fed one chunk at a time in seqno order.
  *
@@ -198,13 +132,8 @@ export class LedgerAudit {
   #signatures = 0;
   #lastSignature: { txid: string; root: string; seqno: number } | undefined;
   #lastVerified: string | null = null;
-  #serviceCert: Certificate | undefined;
-  #servicePem: string | null = null;
-  #serviceStatus: string | null = null;
-  #previousIdentity: { pem: string; cert: Certificate } | undefined;
-  #identities: ServiceIdentity[] = [];
-  #nodeCerts = new Map<string, { pem: string; cert: Certificate }>();
   readonly #governance: GovernanceTracker;
+  readonly #identity: IdentityTracker;
   #pending: PendingEntry[] = [];
   #entryCount = 0;
   #byIssuer = new Map<string, number>();
@@ -217,23 +146,11 @@ export class LedgerAudit {
     this.#receipts = [...(options.receipts ?? [])];
     const state = options.state;
     this.#governance = new GovernanceTracker((f) => this.#add(f), state?.policy);
+    this.#identity = new IdentityTracker(atLeast(options.level, "full"), (f) => this.#add(f), this.#governance, state);
     if (state) {
       this.#tree = CcfTree.fromState(state.tree);
       this.#expectedSeqno = state.lastSeqno + 1;
       this.#lastView = state.lastView;
-      this.#servicePem = state.service.cert;
-      this.#serviceStatus = state.service.status;
-      if (state.service.cert) this.#serviceCert = firstCertificate(state.service.cert, "the saved service", 0);
-      if (state.previousIdentity) {
-        this.#previousIdentity = {
-          pem: state.previousIdentity,
-          cert: firstCertificate(state.previousIdentity, "the saved previous identity", 0),
-        };
-      }
-      for (const [node, pem] of Object.entries(state.nodeCertificates)) {
-        this.#nodeCerts.set(node, { pem, cert: firstCertificate(pem, `the saved certificate of node ${node}`, 0) });
-      }
-      this.#identities = [...state.serviceIdentities];
       this.#lastSignature = { txid: state.lastSignedTxid, root: state.lastSignedRoot, seqno: state.lastSeqno };
       this.#lastVerified = state.lastSignedTxid;
     }
@@ -403,10 +320,8 @@ export class LedgerAudit {
     }
     const level = this.#options.level;
     try {
-      this.#identity(tx);
-      await this.#endorsement(tx);
+      await this.#identity.add(tx);
       this.#governance.add(tx);
-      this.#nodes(tx);
     } catch (error) {
       if (error instanceof LedgerFormatError) {
         this.#add({ code: error.code, severity: "error", file, seqno, message: `${file}: ${error.message}` });
@@ -440,133 +355,6 @@ export class LedgerAudit {
       }
     }
     return isSignature;
-  }
-
-  /** A recovered service's endorsement: by the previous identity, or only by itself (spec: ccf-ledger §7). */
-  async #endorsement(tx: LedgerTransaction): Promise<void> {
-    const value = singleton(tx, TABLE.PREVIOUS_IDENTITY_ENDORSEMENT);
-    if (!value || !atLeast(this.#options.level, "full") || !this.#serviceCert) return;
-    const encoded = stringField(jsonObject(value, TABLE.PREVIOUS_IDENTITY_ENDORSEMENT, tx.seqno), "endorsement");
-    let message;
-    try {
-      message = decodeCoseSign1(fromBase64(encoded ?? ""));
-    } catch {
-      throw new LedgerFormatError(
-        "LEDGER_TX_MALFORMED",
-        `Transaction ${tx.seqno}: the service identity endorsement is not a base64 COSE_Sign1`,
-      );
-    }
-    const verifies = async (cert: Certificate | undefined) => {
-      if (!cert) return false;
-      try {
-        return await verifyCoseSign1(message, cert.publicKey);
-      } catch {
-        return false;
-      }
-    };
-    const byPrevious = await verifies(this.#previousIdentity?.cert);
-    const bySelf = !byPrevious && await verifies(this.#serviceCert);
-    const current = toHex(sha256Bytes(this.#serviceCert.der));
-    const index = this.#identities.findIndex((i) => i.sha256 === current);
-    const identity = this.#identities[index];
-    if (!byPrevious && !bySelf) {
-      this.#add({
-        code: "LEDGER_IDENTITY_NOT_ENDORSED",
-        severity: "error",
-        seqno: tx.seqno,
-        message:
-          `Transaction ${tx.seqno}: the service identity endorsement verifies with neither the current nor the previous identity`,
-      });
-      return;
-    }
-    if (!identity || identity.endorsedByPrevious === undefined) return;
-    this.#identities[index] = { ...identity, endorsedByPrevious: byPrevious };
-    if (!byPrevious) {
-      this.#add({
-        code: "LEDGER_IDENTITY_NOT_ENDORSED",
-        severity: "warning",
-        seqno: tx.seqno,
-        message:
-          `Transaction ${tx.seqno}: the recovered service identity ${current} is endorsed only by itself, not by the previous identity${
-            this.#previousIdentity ? ` ${toHex(sha256Bytes(this.#previousIdentity.cert.der))}` : ""
-          }`,
-      });
-    }
-  }
-
-  #identity(tx: LedgerTransaction): void {
-    const info = singleton(tx, TABLE.SERVICE_INFO);
-    const previous = singleton(tx, TABLE.PREVIOUS_IDENTITY);
-    if (previous) {
-      const pem = pemValue(previous);
-      this.#previousIdentity = { pem, cert: firstCertificate(pem, "the previous service identity", tx.seqno) };
-    }
-    if (info) {
-      const service = jsonObject(info, TABLE.SERVICE_INFO, tx.seqno);
-      const status = stringField(service, "status") ?? null;
-      const pem = stringField(service, "cert");
-      if (atLeast(this.#options.level, "full") && status !== null) this.#transition(tx, status);
-      if (status !== null && status !== this.#serviceStatus) {
-        this.#governance.record(tx.seqno, "service", `service ${status}`);
-      }
-      this.#serviceStatus = status;
-      if (status === "Open") this.#governance.serviceOpened();
-      if (pem && pem !== this.#servicePem) {
-        const cert = firstCertificate(pem, "the service certificate", tx.seqno);
-        const sha = toHex(sha256Bytes(cert.der));
-        this.#servicePem = pem;
-        this.#serviceCert = cert;
-        if (!this.#identities.some((i) => i.sha256 === sha)) {
-          this.#identities.push({
-            sha256: sha,
-            subject: formatName(cert.subject),
-            notBefore: iso(cert.notBefore),
-            notAfter: iso(cert.notAfter),
-            firstSeqno: tx.seqno,
-            ...(status === "Recovering" ? { endorsedByPrevious: null } : {}),
-          });
-        }
-      }
-      if (status === "Recovering") {
-        this.#add({
-          code: "LEDGER_RECOVERY",
-          severity: "info",
-          seqno: tx.seqno,
-          message: `Transaction ${tx.seqno} starts a disaster recovery${
-            this.#previousIdentity
-              ? ` from service identity ${toHex(sha256Bytes(this.#previousIdentity.cert.der))}`
-              : ""
-          }`,
-        });
-      }
-    }
-  }
-
-  #transition(tx: LedgerTransaction, status: string): void {
-    const before = this.#serviceStatus;
-    if (status === "Opening" || before === status || before === null) return;
-    if (TRANSITIONS[before]?.includes(status)) return;
-    this.#add({
-      code: "LEDGER_SERVICE_TRANSITION_INVALID",
-      severity: "error",
-      seqno: tx.seqno,
-      message: `Transaction ${tx.seqno} moves the service from ${before} to ${status}, which CCF does not allow`,
-    });
-  }
-
-  #nodes(tx: LedgerTransaction): void {
-    if (!atLeast(this.#options.level, "full")) return;
-    for (const [key, value] of tx.tables.get(TABLE.NODES)?.writes ?? []) {
-      const pem = stringField(jsonObject(value, TABLE.NODES, tx.seqno), "cert");
-      if (pem) this.#nodeCerts.set(keyText(key), { pem, cert: firstCertificate(pem, "a node certificate", tx.seqno) });
-    }
-    for (const key of tx.tables.get(TABLE.NODES)?.removes ?? []) this.#nodeCerts.delete(keyText(key));
-    const endorsed = tx.tables.get(TABLE.ENDORSED_CERTIFICATES);
-    for (const [key, value] of endorsed?.writes ?? []) {
-      const pem = pemValue(value);
-      this.#nodeCerts.set(keyText(key), { pem, cert: firstCertificate(pem, "an endorsed node certificate", tx.seqno) });
-    }
-    for (const key of endorsed?.removes ?? []) this.#nodeCerts.delete(keyText(key));
   }
 
   #recordSignature(tx: LedgerTransaction, root: Uint8Array | undefined): void {
@@ -615,7 +403,12 @@ export class LedgerAudit {
     const computed = this.#tree.root();
     this.#recordSignature(tx, computed);
     const full = atLeast(this.#options.level, "full");
-    if (full && raw) await this.#verifyNodeSignature(tx, raw, fail);
+    if (full && raw) {
+      checkNodeSignature(tx, raw, {
+        status: (node) => this.#governance.nodeStatus(node),
+        certificate: (node) => this.#identity.nodeCertificate(node),
+      }, fail);
+    }
     if (raw && !equalBytes(raw.root, computed)) {
       fail(
         "LEDGER_ROOT_MISMATCH",
@@ -631,78 +424,11 @@ export class LedgerAudit {
       );
     }
     let signedAt: Date | undefined;
-    if (cose) signedAt = await this.#verifyCoseSignature(cose, computed, full, fail);
+    if (cose) signedAt = await checkCoseSignature(cose, computed, this.#identity.service, full, fail);
     if (full && !raw && !cose) fail("LEDGER_SIGNATURE_MALFORMED", "no signature to verify");
     this.#lastVerified = txid;
     this.#settleReceipts(seqno, toHex(computed));
     this.#settleEntries(txid, toHex(computed), signedAt);
-  }
-
-  async #verifyNodeSignature(
-    tx: LedgerTransaction,
-    raw: ReturnType<typeof rawSignature>,
-    fail: (code: LedgerFindingCode, message: string) => void,
-  ): Promise<void> {
-    if (raw.view !== tx.view || raw.seqno !== tx.seqno) {
-      fail("LEDGER_SIGNATURE_POSITION_MISMATCH", `the signature says ${raw.view}.${raw.seqno}`);
-    }
-    const status = this.#governance.nodeStatus(raw.node);
-    if (status === undefined) fail("LEDGER_NODE_UNKNOWN", `the signing node ${raw.node} is not part of the network`);
-    if (status === "Pending") fail("LEDGER_NODE_PENDING", `the signing node ${raw.node} is still Pending`);
-    const node = this.#nodeCerts.get(raw.node);
-    if (!node) return fail("LEDGER_NODE_UNKNOWN", `no certificate is recorded for the signing node ${raw.node}`);
-    if (raw.cert !== undefined) {
-      const embedded = firstCertificate(raw.cert, "the signature's node certificate", tx.seqno);
-      if (!sameKey(embedded, node.cert)) {
-        fail("LEDGER_NODE_KEY_MISMATCH", `the embedded certificate's key differs from node ${raw.node}'s recorded one`);
-      }
-    }
-    const key = node.cert.publicKey;
-    let valid = false;
-    if (key.kty === "EC") {
-      try {
-        valid = verifyEcdsaPrehashed(key, raw.root, ecdsaDerToRaw(raw.sig, CURVE_BYTES[key.crv]));
-      } catch {
-        valid = false;
-      }
-    }
-    if (!valid) fail("LEDGER_NODE_SIGNATURE_INVALID", `node ${raw.node}'s signature over the root does not verify`);
-    await Promise.resolve();
-  }
-
-  async #verifyCoseSignature(
-    bytes: Uint8Array,
-    root: Uint8Array,
-    full: boolean,
-    fail: (code: LedgerFindingCode, message: string) => void,
-  ): Promise<Date | undefined> {
-    let message;
-    try {
-      message = decodeCoseSign1(bytes);
-    } catch (error) {
-      fail("LEDGER_SIGNATURE_MALFORMED", `the COSE signature does not decode: ${(error as Error).message}`);
-      return undefined;
-    }
-    let iat: number | undefined;
-    try {
-      iat = readClaims(message.protectedHeader).iat;
-    } catch {
-      iat = undefined;
-    }
-    if (full) {
-      if (!this.#serviceCert) fail("LEDGER_SERVICE_UNKNOWN", "no service certificate is recorded before it");
-      const payload = message.payload;
-      let valid = payload === null || payload === undefined || equalBytes(payload, root);
-      if (valid) {
-        try {
-          valid = await verifyCoseSign1(message, this.#serviceCert!.publicKey, root);
-        } catch {
-          valid = false;
-        }
-      }
-      if (!valid) fail("LEDGER_COSE_SIGNATURE_INVALID", "the service's COSE signature over the root does not verify");
-    }
-    return iat === undefined ? undefined : new Date(iat * 1000);
   }
 
   #settleReceipts(seqno: number, root: string): void {
@@ -807,10 +533,7 @@ export class LedgerAudit {
       lastSignedRoot: this.#lastSignature!.root,
       tree: this.#tree!.toState(),
       lastChunk: { name: chunk, sha256: chunkSha256 },
-      service: { cert: this.#servicePem, status: this.#serviceStatus },
-      previousIdentity: this.#previousIdentity?.pem ?? null,
-      nodeCertificates: Object.fromEntries([...this.#nodeCerts].map(([k, v]) => [k, v.pem])),
-      serviceIdentities: [...this.#identities],
+      ...this.#identity.state(),
       policy: this.#governance.state(),
       counts: {
         transactions: this.#transactions + (this.#options.state?.counts.transactions ?? 0),
@@ -875,7 +598,7 @@ export class LedgerAudit {
       lastSignedRoot: last?.root || null,
       lastVerifiedTxid: this.#lastVerified,
       unsignedTail,
-      serviceIdentities: this.#identities,
+      serviceIdentities: this.#identity.identities,
       governance: this.#governance.events,
       entries: {
         registered: this.#entryCount,

@@ -25,5 +25,6 @@ export * from "./entries.ts";
 export * from "./model.ts";
 export * from "./plan.ts";
 export * from "./receipts.ts";
+export * from "./state.ts";
 export { type TreeState } from "./tree.ts";
 export { type PolicyState } from "./governance.ts";

@@ -9,7 +9,18 @@
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../cose/sign1.ts";
 import { ccfReceiptFacts } from "../receipts/ccf.ts";
-import type { ReceiptClaim } from "./audit.ts";
+
+/** A receipt's claim about the ledger: the root its service signed over the registration at `seqno`. */
+export interface ReceiptClaim {
+  /** Where it came from, e.g. the statement file and receipt index. */
+  readonly source: string;
+  /** The registration txid, `view.seqno`. */
+  readonly txid: string;
+  /** The registration seqno. */
+  readonly seqno: number;
+  /** Hex root the receipt's proof folds to. */
+  readonly root: string;
+}
 
 /**
  * The claims of every CCF receipt in a transparent statement (unprotected label 394); receipts that do not

@@ -156,10 +156,11 @@ export async function signatureBench(): Promise<SignatureFigures> {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { formatSignatures } from "./signature_bench.ts";
  * const f = { coreUs: 100, webcryptoUs: 1000, opensslUs: 50 };
  * const lines = formatSignatures({ rsa3072pss: f, rsa4096pss: f, p256: f, p384: f });
- * console.assert(lines.some((line) => line.includes("10.0x")));
+ * assert(lines.some((line) => line.includes("10.0x")));
  * ```
  */
 export function formatSignatures(figures: SignatureFigures): string[] {

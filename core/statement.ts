@@ -132,10 +132,11 @@ function problem(error: unknown): Problem {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { claimsDigest } from "./statement.ts";
  * import { decodeCoseSign1 } from "./cose/sign1.ts";
  * const msg = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x01, 0x02, 0x40, 0x40]));
- * console.assert((await claimsDigest(msg)).length === 32);
+ * assert((await claimsDigest(msg)).length === 32);
  * ```
  */
 export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
@@ -148,7 +149,7 @@ function iso(seconds: number | undefined): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(".000Z", "Z");
 }
 
-function readChain(message: CoseSign1, warnings: string[]): Certificate[] {
+function readChain(message: CoseSign1, warnings: string[], cache: VerificationCache | undefined): Certificate[] {
   let value: CborValue | undefined = message.protectedHeader.get(HEADER.X5CHAIN);
   if (value === undefined) {
     value = message.unprotectedHeader.get(HEADER.X5CHAIN);
@@ -164,7 +165,7 @@ function readChain(message: CoseSign1, warnings: string[]): Certificate[] {
   }
   return items.map((der, i) => {
     try {
-      return parseCertificate(der as Uint8Array);
+      return cache ? cache.certificate(der as Uint8Array, parseCertificate) : parseCertificate(der as Uint8Array);
     } catch (error) {
       if (error instanceof AuditError) {
         throw new AuditError("X509_MALFORMED", `Cannot decode x5chain certificate ${i}: ${error.message}`);
@@ -407,7 +408,7 @@ export async function verifyTransparentStatement(
     cache: options.cache,
     leafRule: options.rfc9162LeafRule ?? DEFAULT_RFC9162_LEAF_RULE,
   };
-  const chain = readChain(message, warnings);
+  const chain = readChain(message, warnings, options.cache);
   const noChain: Problem = { code: "X5CHAIN_MISSING", message: "The statement has no x5chain (label 33)" };
   const signature = chain.length > 0
     ? await checkSignature(message, chain, options.detachedPayload)

@@ -2,7 +2,9 @@
  * A memo of verification outcomes shared by the statements of one run: a receipt signature over a given root
  * with a given key is verified once, then reused for every statement registered under that root; a statement
  * issuer is checked against a given x5chain (did:x509 resolution, chain signatures, key match) once, then reused
- * for every statement with the same issuer and chain.
+ * for every statement with the same issuer and chain; and each distinct x5chain certificate is parsed once, so
+ * the thousands of statements of a few signers share their parsed certificates (and their public keys, whose
+ * precomputation the signature core keeps by key).
  *
  * @module
  */
@@ -87,6 +89,7 @@ function mapKey(parts: readonly string[]): string {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { VerificationCache } from "./verification_cache.ts";
  * import { publicKeyFromSpki } from "./crypto/public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
@@ -97,12 +100,18 @@ function mapKey(parts: readonly string[]): string {
  * const signed = { scheme: "Ed25519", key, data: new Uint8Array([1]), signature: new Uint8Array(64) };
  * await cache.signature(signed, check);
  * await cache.signature(signed, check);
- * console.assert(checks === 1 && cache.stats().signatureHits === 1);
+ * assert(checks === 1 && cache.stats().signatureHits === 1);
  * ```
  */
 export class VerificationCache {
   readonly #signatures: Memo<boolean>;
   readonly #identities: Memo<StatementReport["identity"]>;
+  readonly #certificates = new Map<string, Certificate>();
+  /** A short name for each certificate this cache parsed ("#1", …: no DER starts with "#"), for identity keys. */
+  readonly #certificateIds = new WeakMap<Certificate, string>();
+  readonly #maxCertificates: number;
+  #certificateHits = 0;
+  #certificateMisses = 0;
 
   /** Creates an empty cache. */
   constructor(options: VerificationCacheOptions = {}) {
@@ -110,6 +119,28 @@ export class VerificationCache {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxEntries must be a positive integer: ${max}`);
     this.#signatures = new Memo(max);
     this.#identities = new Memo(max);
+    this.#maxCertificates = max;
+  }
+
+  /**
+   * The parsed certificate for these DER bytes: `parse(der)` the first time, the same object after. A parse that
+   * throws is not remembered (the next call throws the same way).
+   */
+  certificate(der: Uint8Array, parse: (der: Uint8Array) => Certificate): Certificate {
+    const id = binary(der);
+    const found = this.#certificates.get(id);
+    if (found) {
+      this.#certificateHits++;
+      return found;
+    }
+    this.#certificateMisses++;
+    const parsed = parse(der);
+    if (this.#certificates.size >= this.#maxCertificates) {
+      this.#certificates.delete(this.#certificates.keys().next().value!);
+    }
+    this.#certificates.set(id, parsed);
+    this.#certificateIds.set(parsed, `#${this.#certificateMisses}`);
+    return parsed;
   }
 
   /** The outcome of `verify()` for this check, computed at most once. */
@@ -124,7 +155,11 @@ export class VerificationCache {
     chain: readonly Certificate[],
     check: () => Promise<StatementReport["identity"]>,
   ): Promise<StatementReport["identity"]> {
-    const parts = [issuer === undefined ? "" : `=${issuer}`, ...chain.map((c) => binary(c.der))];
+    // A certificate this cache parsed stands for its DER by its short name (one name per distinct DER).
+    const parts = [
+      issuer === undefined ? "" : `=${issuer}`,
+      ...chain.map((c) => this.#certificateIds.get(c) ?? binary(c.der)),
+    ];
     return this.#identities.get(mapKey(parts), check);
   }
 
@@ -136,5 +171,10 @@ export class VerificationCache {
       identityHits: this.#identities.hits,
       identityMisses: this.#identities.misses,
     };
+  }
+
+  /** How often {@linkcode VerificationCache.certificate} answered without parsing, and how often it parsed. */
+  certificateStats(): { readonly hits: number; readonly misses: number } {
+    return { hits: this.#certificateHits, misses: this.#certificateMisses };
   }
 }

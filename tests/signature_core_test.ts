@@ -18,7 +18,8 @@ import {
   rsaPublicKey,
 } from "../core/crypto/public_key.ts";
 import { type SignatureScheme, verifySignature, verifyWithWebCrypto } from "../core/crypto/signature.ts";
-import { coreRsaPublic, coreSupports, coreVerify } from "../core/crypto/signature_core.ts";
+import { coreRsaPublic, coreSha, coreSupports, coreVerify } from "../core/crypto/signature_core.ts";
+import { createHash } from "node:crypto";
 import type { HashName } from "../core/crypto/digest.ts";
 
 /** xorshift32: a small deterministic generator for the test's choices. */
@@ -337,6 +338,20 @@ Deno.test("the core's RSA exponentiation matches BigInt for any odd exponent and
     }
   }
   assert.equal(checked, 240);
+});
+
+Deno.test("the core's SHA-384 and SHA-512 (used by its PSS checks) match node:crypto for every length to 256", () => {
+  const rng = generator(512);
+  for (let length = 0; length <= 256; length++) {
+    const data = rng.bytes(length);
+    for (const [name, node] of [["SHA-384", "sha384"], ["SHA-512", "sha512"]] as const) {
+      assert.deepEqual(
+        coreSha(name, data),
+        new Uint8Array(createHash(node).update(data).digest()),
+        `${name}, ${length}`,
+      );
+    }
+  }
 });
 
 Deno.test("verifySignature() goes to the core for ECDSA and RSA and keeps its behaviour at the edges", async () => {

@@ -23,8 +23,8 @@ interface Module {
 const MODULES: readonly Module[] = [
   // The Merkle memory map ends at 0x120000 = 18 pages.
   { source: "wasm/src/index.ts", target: "wasm/merkle.wasm", pages: 18 },
-  // The signature core's map ends at 0x30000 = 3 pages (wasm/README.md).
-  { source: "wasm/signature/index.ts", target: "wasm/signature.wasm", pages: 3 },
+  // The signature core's map ends at 0xa0000 = 10 pages (wasm/README.md).
+  { source: "wasm/signature/index.ts", target: "wasm/signature.wasm", pages: 10 },
 ];
 
 function options(pages: number): string[] {

@@ -77,13 +77,14 @@ function verifyParams(scheme: SignatureScheme): AlgorithmIdentifier | EcdsaParam
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifySignature } from "./signature.ts";
  * import { publicKeyFromSpki } from "./public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
  * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
  * const data = new Uint8Array([1, 2, 3]);
  * const sig = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, data));
- * console.assert(await verifySignature(key, { name: "Ed25519" }, data, sig));
+ * assert(await verifySignature(key, { name: "Ed25519" }, data, sig));
  * ```
  */
 export function verifySignature(
@@ -107,13 +108,14 @@ export function verifySignature(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { verifyWithWebCrypto } from "./signature.ts";
  * import { publicKeyFromSpki } from "./public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "Ed25519" }, true, ["sign", "verify"]) as CryptoKeyPair;
  * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
  * const data = new Uint8Array([1, 2, 3]);
  * const sig = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, data));
- * console.assert(await verifyWithWebCrypto(key, { name: "Ed25519" }, data, sig));
+ * assert(await verifyWithWebCrypto(key, { name: "Ed25519" }, data, sig));
  * ```
  */
 export async function verifyWithWebCrypto(
@@ -143,9 +145,10 @@ export async function verifyWithWebCrypto(
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { ecdsaDerToRaw } from "./signature.ts";
  * const raw = ecdsaDerToRaw(new Uint8Array([0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x02]), 32);
- * console.assert(raw.length === 64 && raw[31] === 1 && raw[63] === 2);
+ * assert(raw.length === 64 && raw[31] === 1 && raw[63] === 2);
  * ```
  */
 export function ecdsaDerToRaw(der: Uint8Array, fieldBytes: number): Uint8Array {

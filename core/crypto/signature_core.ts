@@ -2,7 +2,8 @@
  * The signature core: RSA (RSASSA-PSS and RSASSA-PKCS1-v1_5, RFC 8017) and ECDSA over P-256, P-384 and P-521
  * (FIPS 186-5), verified by the project's own WebAssembly module (`wasm/signature.wasm`, built from
  * `wasm/signature/`). This file is its only door: it checks every length before a byte reaches the module, runs
- * the padding checks of RFC 8017 §8–§9 on the module's `s^e mod n`, and hashes with the runtime's `node:crypto`.
+ * the padding checks of RFC 8017 §8–§9 on the module's `s^e mod n`, and hashes messages with the runtime's
+ * `node:crypto` (MGF1 and the M′ hash of PSS with SHA-384 and SHA-512 run in the module).
  * All functions are synchronous. Keys keep their precomputation (Montgomery constants per RSA modulus, the table
  * of odd multiples per EC point) in a bounded cache, so a key reused across calls pays for it once.
  *
@@ -18,13 +19,14 @@
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coreVerify } from "./signature_core.ts";
  * import { publicKeyFromSpki } from "./public_key.ts";
  * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
  * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
  * const data = new Uint8Array([1, 2, 3]);
  * const sig = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, data));
- * console.assert(coreVerify(key, { name: "ECDSA", hash: "SHA-256" }, data, sig) === true);
+ * assert(coreVerify(key, { name: "ECDSA", hash: "SHA-256" }, data, sig) === true);
  * ```
  *
  * @module
@@ -72,8 +74,11 @@ const EC_IO = wasm.EC_IO_OFFSET;
 const EC_SLOT = 128;
 const EC_TABLE = wasm.EC_TABLE_OFFSET;
 const EC_TABLE_BYTES = wasm.EC_TABLE_BYTES;
+const EC_COMB = wasm.EC_COMB_OFFSET;
+const EC_COMB_BYTES = wasm.EC_COMB_BYTES;
 const RSA_IO = wasm.RSA_IO_OFFSET;
 const LIMB_BITS = wasm.LIMB_BITS;
+const SHA_IO = wasm.SHA_IO_OFFSET;
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g)!, (pair) => parseInt(pair, 16));
@@ -133,6 +138,10 @@ interface EcEntry {
   readonly curve: EcCurve;
   /** The key's odd multiples as the module left them, or `undefined` for a point that is not on the curve. */
   readonly table: Uint8Array | undefined;
+  /** Verifications so far: the second builds the comb. */
+  uses: number;
+  /** The key's comb (255 affine points), once built; dropped again when too many keys have one. */
+  comb: Uint8Array | undefined;
 }
 
 interface RsaEntry {
@@ -150,8 +159,9 @@ const prepared = new Map<string, EcEntry | RsaEntry>();
 /** The same, by key object: a key parsed once and used many times skips the string. */
 const preparedByObject = new WeakMap<PublicKey, EcEntry | RsaEntry>();
 const MAX_PREPARED = 512;
-/** The entry whose precomputation is in the module's memory now. */
-let loaded: EcEntry | RsaEntry | undefined;
+/** The EC key whose odd multiples, and the RSA key whose limbs, are in the module's memory now. */
+let loaded: EcEntry | undefined;
+let loadedRsa: RsaEntry | undefined;
 
 function spkiId(spki: Uint8Array): string {
   let out = "";
@@ -183,14 +193,32 @@ function ecEntry(key: PublicKey & { kty: "EC" }): EcEntry {
   setUpCurve(key.crv);
   const bytes = CURVES[key.crv].bytes;
   if (key.x.length !== bytes || key.y.length !== bytes) {
-    return remember(key, found.id, { curve: key.crv, table: undefined });
+    return remember(key, found.id, { curve: key.crv, table: undefined, uses: 0, comb: undefined });
   }
   heap.set(key.x, EC_IO);
   heap.set(key.y, EC_IO + EC_SLOT);
   const ok = wasm.ecPrepareKey(CURVES[key.crv].id) === 1;
-  const entry: EcEntry = { curve: key.crv, table: ok ? heap.slice(EC_TABLE, EC_TABLE + EC_TABLE_BYTES) : undefined };
+  const table = ok ? heap.slice(EC_TABLE, EC_TABLE + EC_TABLE_BYTES) : undefined;
+  const entry: EcEntry = { curve: key.crv, table, uses: 0, comb: undefined };
   if (ok) loaded = entry;
   return remember(key, found.id, entry);
+}
+
+/** Keys with a comb, oldest first; each comb is 64 KiB, so only this many are kept. */
+const withComb: EcEntry[] = [];
+const MAX_COMBS = 32;
+/** The entry whose comb is in the module's memory now. */
+let loadedComb: EcEntry | undefined;
+
+/** Builds the key's comb (it is used again: the comb pays for itself after a few verifications). */
+function buildComb(key: PublicKey & { kty: "EC" }, entry: EcEntry): void {
+  heap.set(key.x, EC_IO);
+  heap.set(key.y, EC_IO + EC_SLOT);
+  if (wasm.ecPrepareComb(CURVES[entry.curve].id) !== 1) return;
+  entry.comb = heap.slice(EC_COMB, EC_COMB + EC_COMB_BYTES);
+  loadedComb = entry;
+  withComb.push(entry);
+  if (withComb.length > MAX_COMBS) withComb.shift()!.comb = undefined;
 }
 
 function bitLength(bytes: Uint8Array): number {
@@ -229,11 +257,11 @@ function rsaEntry(key: PublicKey & { kty: "RSA" }): RsaEntry | undefined {
 /** s^e mod n into the module's result buffer; returns its offset, or −1 when s is out of range. */
 function rsaPublic(entry: RsaEntry, signature: Uint8Array): number {
   const k = entry.n.length;
-  if (loaded !== entry) {
+  if (loadedRsa !== entry) {
     heap.set(entry.n, RSA_IO);
     heap.set(entry.r2, RSA_IO + 1024);
     if (wasm.rsaLoadKey(k, entry.limbs) !== 1) throw new Error("the signature core refused an RSA modulus");
-    loaded = entry;
+    loadedRsa = entry;
   }
   heap.set(signature, RSA_IO + 2048);
   heap.set(entry.e, RSA_IO + 3072);
@@ -246,13 +274,14 @@ function rsaPublic(entry: RsaEntry, signature: Uint8Array): number {
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coreRsaPublic } from "./signature_core.ts";
  * import { rsaPublicKey } from "./public_key.ts";
  * const n = new Uint8Array(128).fill(0xff); // odd, 1024 bits
  * const key = rsaPublicKey(n, new Uint8Array([3]));
  * const s = new Uint8Array(128);
  * s[127] = 2;
- * console.assert(coreRsaPublic(key, s)?.[127] === 8);
+ * assert(coreRsaPublic(key, s)?.[127] === 8);
  * ```
  */
 export function coreRsaPublic(key: PublicKey, signature: Uint8Array): Uint8Array | undefined {
@@ -306,6 +335,24 @@ function pssValid(entry: RsaEntry, em: number, hashName: HashName, saltLength: n
   if ((heap[start]! & ~topMask & 0xff) !== 0) return false;
   const hOffset = start + dbLen;
   const H = heap.subarray(hOffset, hOffset + hLen);
+  const psLen = emLen - hLen - saltLength - 2;
+  const mHash = hash(hashName, data);
+  if (hashName !== "SHA-256") {
+    // SHA-384 and SHA-512: MGF1 and H' in the module, DB unmasked in place (one runtime hash call in all).
+    const bits384 = hashName === "SHA-384" ? 1 : 0;
+    wasm.pssUnmask(start - em, dbLen, bits384);
+    heap[start]! &= topMask;
+    for (let i = 0; i < psLen; i++) if (heap[start + i] !== 0) return false;
+    if (heap[start + psLen] !== 0x01) return false;
+    // M' = 0x00 × 8 ‖ mHash ‖ salt (at most 136 bytes)
+    heap.fill(0, SHA_IO, SHA_IO + 8);
+    heap.set(mHash, SHA_IO + 8);
+    heap.copyWithin(SHA_IO + 8 + hLen, start + dbLen - saltLength, start + dbLen);
+    wasm.shaIo(8 + hLen + saltLength, bits384);
+    let diff = 0;
+    for (let i = 0; i < hLen; i++) diff |= H[i]! ^ heap[SHA_IO + 256 + i]!;
+    return diff === 0;
+  }
   // DB = maskedDB ⊕ MGF1(H, dbLen), one hash block at a time.
   const db = new Uint8Array(dbLen);
   for (let c = 0, done = 0; done < dbLen; c++) {
@@ -319,14 +366,31 @@ function pssValid(entry: RsaEntry, em: number, hashName: HashName, saltLength: n
     done += take;
   }
   db[0]! &= topMask;
-  const psLen = emLen - hLen - saltLength - 2;
   for (let i = 0; i < psLen; i++) if (db[i] !== 0) return false;
   if (db[psLen] !== 0x01) return false;
   const salt = db.subarray(dbLen - saltLength);
-  const expected = hash(hashName, new Uint8Array(8), hash(hashName, data), salt);
+  const expected = hash(hashName, new Uint8Array(8), mHash, salt);
   let diff = 0;
   for (let i = 0; i < hLen; i++) diff |= H[i]! ^ expected[i]!;
   return diff === 0;
+}
+
+/**
+ * SHA-384 or SHA-512 of at most 256 bytes computed by the module (the hash its PSS checks use); for tests
+ * against the runtime's.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { coreSha } from "./signature_core.ts";
+ * assert(coreSha("SHA-384", new Uint8Array()).length === 48);
+ * ```
+ */
+export function coreSha(name: "SHA-384" | "SHA-512", data: Uint8Array): Uint8Array {
+  if (data.length > 256) throw new RangeError(`coreSha takes at most 256 bytes, found ${data.length}`);
+  heap.set(data, SHA_IO);
+  wasm.shaIo(data.length, name === "SHA-384" ? 1 : 0);
+  return heap.slice(SHA_IO + 256, SHA_IO + 256 + HASH_LENGTH[name]);
 }
 
 /**
@@ -335,10 +399,11 @@ function pssValid(entry: RsaEntry, em: number, hashName: HashName, saltLength: n
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coreSupports } from "./signature_core.ts";
  * import { ecPublicKey } from "./public_key.ts";
  * const key = ecPublicKey("P-256", new Uint8Array(32), new Uint8Array(32));
- * console.assert(coreSupports(key, { name: "ECDSA", hash: "SHA-256" }) === true);
+ * assert(coreSupports(key, { name: "ECDSA", hash: "SHA-256" }) === true);
  * ```
  */
 export function coreSupports(key: PublicKey, scheme: SignatureScheme): boolean {
@@ -375,11 +440,12 @@ function truncatedHash(digest: Uint8Array, orderBits: number, bytes: number): Ui
  *
  * @example
  * ```ts
+ * import { ok as assert } from "node:assert/strict";
  * import { coreVerify } from "./signature_core.ts";
  * import { ecPublicKey } from "./public_key.ts";
  * const key = ecPublicKey("P-256", new Uint8Array(32), new Uint8Array(32));
  * // (0, 0) is not on P-256: nothing verifies under it
- * console.assert(coreVerify(key, { name: "ECDSA", hash: "SHA-256" }, new Uint8Array(), new Uint8Array(64)) === false);
+ * assert(coreVerify(key, { name: "ECDSA", hash: "SHA-256" }, new Uint8Array(), new Uint8Array(64)) === false);
  * ```
  */
 export function coreVerify(key: PublicKey, scheme: SignatureScheme, data: Uint8Array, signature: Uint8Array): boolean {
@@ -391,14 +457,19 @@ export function coreVerify(key: PublicKey, scheme: SignatureScheme, data: Uint8A
     if (!entry.table) return false;
     const { id, bytes, orderBits } = CURVES[entry.curve];
     if (signature.length !== 2 * bytes) return false;
-    if (loaded !== entry) {
+    if (++entry.uses === 2) buildComb(key, entry);
+    const useComb = entry.comb !== undefined;
+    if (useComb && loadedComb !== entry) {
+      heap.set(entry.comb!, EC_COMB);
+      loadedComb = entry;
+    } else if (!useComb && loaded !== entry) {
       heap.set(entry.table, EC_TABLE);
       loaded = entry;
     }
     heap.set(signature.subarray(0, bytes), EC_IO + 2 * EC_SLOT);
     heap.set(signature.subarray(bytes), EC_IO + 3 * EC_SLOT);
     heap.set(truncatedHash(hash(scheme.hash, data), orderBits, bytes), EC_IO + 4 * EC_SLOT);
-    return wasm.ecVerify(id) === 1;
+    return (useComb ? wasm.ecVerifyComb(id) : wasm.ecVerify(id)) === 1;
   }
   if (scheme.name === "RSA-PSS" || scheme.name === "RSASSA-PKCS1-v1_5") {
     if (key.kty !== "RSA") unsupported(scheme, `a ${key.kty} key cannot verify ${scheme.name}`);

@@ -212,8 +212,8 @@ export function reduceOnce(a: usize, n: usize, len: u32): void {
   if (cmp(a, n, len) >= 0) sub(a, a, n, len);
 }
 
-/** r = 2^(2·27·len) mod n (R² for Montgomery form) by doubling, for n > 2^(27·len − 27). t is scratch. */
-export function montR2(r: usize, n: usize, len: u32, t: usize): void {
+/** r = 2^(2·27·len) mod n (R² for Montgomery form) by doubling, for odd n with 2n < 2^(27·len). */
+export function montR2(r: usize, n: usize, len: u32): void {
   setSmall(r, 1, len);
   const total: u32 = 2 * W * len;
   for (let i: u32 = 0; i < total; i++) {
@@ -271,7 +271,6 @@ export function invMod(r: usize, a: usize, n: usize, len: u32, u: usize, v: usiz
       if (sub(x2, x2, x1, len) != 0) add(x2, x2, n, len);
     }
   }
-  return false;
 }
 
 function isOne(a: usize, len: u32): bool {
@@ -283,7 +282,22 @@ function isOne(a: usize, len: u32): bool {
 /** Σ x[t]·y[t] for t < count over consecutive limbs, four products per step in two u64x2 lanes. */
 @inline function dot(x: usize, y: usize, count: u32): u64 {
   let lanes = i64x2.splat(0);
+  let lanes2 = i64x2.splat(0);
   let t: u32 = 0;
+  while (t + 8 <= count) {
+    const vx = v128.load(x);
+    const vy = v128.load(y);
+    const wx = v128.load(x, 16);
+    const wy = v128.load(y, 16);
+    lanes = i64x2.add(lanes, i64x2.extmul_low_i32x4_u(vx, vy));
+    lanes2 = i64x2.add(lanes2, i64x2.extmul_high_i32x4_u(vx, vy));
+    lanes = i64x2.add(lanes, i64x2.extmul_low_i32x4_u(wx, wy));
+    lanes2 = i64x2.add(lanes2, i64x2.extmul_high_i32x4_u(wx, wy));
+    x += 32;
+    y += 32;
+    t += 8;
+  }
+  lanes = i64x2.add(lanes, lanes2);
   while (t + 4 <= count) {
     const vx = v128.load(x);
     const vy = v128.load(y);

@@ -25,6 +25,10 @@ const C_G: usize = 7 * E; // G affine, Montgomery form (two slots)
 const C_RN: usize = 9 * E; // r + n scratch
 /** Temporaries (32 slots). */
 const TMP: usize = 0x3000;
+/** r and the scalars u1, u2 of the verification in progress. */
+const R_IN: usize = TMP + 24 * E;
+const U1: usize = TMP + 28 * E;
+const U2: usize = TMP + 29 * E;
 /** The running point of the ladder (Jacobian, three slots). */
 const ACC: usize = 0x2400;
 /** 2P in affine form while odd multiples are built (two slots). */
@@ -45,6 +49,23 @@ const G_TABLES: usize = 0x10000;
 const G_STRIDE: usize = 0x4000;
 /** Where the host writes inputs and reads outputs: five 128-byte big-endian slots. */
 export const EC_IO: usize = 0x2000;
+
+/** Teeth of the combs: tables of 255 points, d = ⌈orderBits / 8⌉ doublings per verification. */
+const COMB_TEETH: u32 = 8;
+const COMB_POINTS: u32 = (1 << COMB_TEETH) - 1;
+/** The comb of G per curve (255 affine points): COMB_G + curve·COMB_STRIDE. */
+const COMB_G: usize = 0x30000;
+const COMB_STRIDE: usize = 0x10000;
+/** The comb of the key being verified (255 affine points), which the host saves and restores per key. */
+export const COMB_Q: usize = 0x60000;
+/** Bytes of a comb. */
+export const COMB_BYTES: u32 = COMB_POINTS * 256;
+/** Jacobian points awaiting conversion while a comb is built (255 points of three slots). */
+const JAC_BIG: usize = 0x70000;
+/** Prefix products for that conversion (255 slots). */
+const PREFIX_BIG: usize = 0x88000;
+/** The teeth of a comb being built, affine (8 points). */
+const COMB_BASES: usize = 0x90000;
 
 const G_WINDOW: i32 = 8;
 const Q_WINDOW: i32 = 5;
@@ -195,16 +216,21 @@ function finv(r: usize, a: usize): void {
 
 /** Converts `count` Jacobian points at JAC (none at infinity) to affine points at dst with one inversion. */
 function batchToAffine(dst: usize, count: u32): void {
-  copy(PREFIX, JAC + 2 * E, len);
+  batchToAffineAt(dst, JAC, PREFIX, count);
+}
+
+/** Converts `count` Jacobian points at jac (none at infinity) to affine at dst; prefix holds count slots. */
+function batchToAffineAt(dst: usize, jac: usize, prefix: usize, count: u32): void {
+  copy(prefix, jac + 2 * E, len);
   for (let i: u32 = 1; i < count; i++) {
-    fmul(PREFIX + <usize>i * E, PREFIX + <usize>(i - 1) * E, JAC + <usize>i * 3 * E + 2 * E);
+    fmul(prefix + <usize>i * E, prefix + <usize>(i - 1) * E, jac + <usize>i * 3 * E + 2 * E);
   }
   const inv = t(21), zinv = t(22), z2 = t(23);
-  finv(inv, PREFIX + <usize>(count - 1) * E);
+  finv(inv, prefix + <usize>(count - 1) * E);
   for (let i = <i32>count - 1; i >= 0; i--) {
-    const point = JAC + <usize>i * 3 * E;
+    const point = jac + <usize>i * 3 * E;
     if (i > 0) {
-      fmul(zinv, inv, PREFIX + <usize>(i - 1) * E);
+      fmul(zinv, inv, prefix + <usize>(i - 1) * E);
       fmul(inv, inv, point + 2 * E);
     } else {
       copy(zinv, inv, len);
@@ -214,6 +240,39 @@ function batchToAffine(dst: usize, count: u32): void {
     fmul(z2, z2, zinv);
     fmul(dst + <usize>i * 2 * E + E, point + E, z2);
   }
+}
+
+/**
+ * Fills `table` with the comb of the affine point P (Lim–Lee, COMB_TEETH teeth): entry j − 1, for j from 1 to
+ * 2^teeth − 1, is Σ 2^(i·d)·P over the bits i of j, d = ⌈orderBits / teeth⌉. Every coefficient is below
+ * 2^(orderBits − d + 1) < n, so no entry is the point at infinity and the additions never meet equal points.
+ */
+function buildComb(table: usize, x: usize, y: usize): void {
+  const d = (orderBits + COMB_TEETH - 1) / COMB_TEETH;
+  const first = JAC_BIG; // T[1] = P
+  copy(first, x, len);
+  copy(first + E, y, len);
+  copy(first + 2 * E, base + C_ONE, len);
+  for (let i: u32 = 1; i < COMB_TEETH; i++) {
+    const from = JAC_BIG + <usize>((1 << (i - 1)) - 1) * 3 * E;
+    const to = JAC_BIG + <usize>((1 << i) - 1) * 3 * E;
+    memory.copy(to, from, 3 * E);
+    for (let k: u32 = 0; k < d; k++) pointDouble(to);
+  }
+  // The teeth 2^(i·d)·P in affine form, for the mixed additions.
+  for (let i: u32 = 0; i < COMB_TEETH; i++) {
+    memory.copy(JAC + <usize>i * 3 * E, JAC_BIG + <usize>((1 << i) - 1) * 3 * E, 3 * E);
+  }
+  batchToAffineAt(COMB_BASES, JAC, PREFIX, COMB_TEETH);
+  for (let j: u32 = 3; j < COMB_POINTS + 1; j++) {
+    if ((j & (j - 1)) == 0) continue;
+    const h: u32 = 31 - clz<u32>(j);
+    const to = JAC_BIG + <usize>(j - 1) * 3 * E;
+    memory.copy(to, JAC_BIG + <usize>(j - (1 << h) - 1) * 3 * E, 3 * E);
+    const tooth = COMB_BASES + <usize>h * 2 * E;
+    pointAddAffine(to, tooth, tooth + E, false);
+  }
+  batchToAffineAt(table, JAC_BIG, PREFIX_BIG, COMB_POINTS);
 }
 
 /** Fills `table` with the affine odd multiples 1, 3, …, 2·count − 1 of the affine point (x, y). */
@@ -266,8 +325,8 @@ export function ecSetup(curve: u32): u32 {
   fromBytes(N, io + E, fieldBytes, len);
   p0 = negInverse(P);
   n0 = negInverse(N);
-  montR2(base + C_R2P, P, len, t(0));
-  montR2(base + C_R2N, N, len, t(0));
+  montR2(base + C_R2P, P, len);
+  montR2(base + C_R2N, N, len);
   fmul(base + C_R3P, base + C_R2P, base + C_R2P);
   setSmall(base + C_ONE, 1, len);
   toMont(base + C_ONE);
@@ -279,6 +338,7 @@ export function ecSetup(curve: u32): u32 {
   toMont(base + C_G + E);
   if (!onCurve(base + C_G, base + C_G + E)) return 0;
   oddMultiples(G_TABLES + <usize>curve * G_STRIDE, base + C_G, base + C_G + E, G_POINTS);
+  buildComb(COMB_G + <usize>curve * COMB_STRIDE, base + C_G, base + C_G + E);
   readyMask |= 1 << curve;
   return 1;
 }
@@ -303,15 +363,32 @@ function onCurve(x: usize, y: usize): bool {
 export function ecPrepareKey(curve: u32): u32 {
   if ((readyMask & (1 << curve)) == 0) return 0;
   select(curve);
+  if (!loadKey()) return 0;
+  oddMultiples(Q_TABLE, KEY, KEY + E, Q_POINTS);
+  return 1;
+}
+
+/** Reads the key of EC_IO slots 0 and 1 into KEY (Montgomery form); false unless below p and on the curve. */
+function loadKey(): bool {
   // fieldBytes·8 ≤ 27·len for every curve, so no input bit is dropped.
   const x = KEY, y = KEY + E;
   fromBytes(x, EC_IO, fieldBytes, len);
   fromBytes(y, EC_IO + E, fieldBytes, len);
-  if (cmp(x, P, len) >= 0 || cmp(y, P, len) >= 0) return 0;
+  if (cmp(x, P, len) >= 0 || cmp(y, P, len) >= 0) return false;
   toMont(x);
   toMont(y);
-  if (!onCurve(x, y)) return 0;
-  oddMultiples(Q_TABLE, x, y, Q_POINTS);
+  return onCurve(x, y);
+}
+
+/**
+ * Checks the public key in EC_IO slots 0 and 1 as {@link ecPrepareKey} does and builds its comb in COMB_Q, for
+ * {@link ecVerifyComb}: worth it for a key that verifies many signatures. Returns 1 on success.
+ */
+export function ecPrepareComb(curve: u32): u32 {
+  if ((readyMask & (1 << curve)) == 0) return 0;
+  select(curve);
+  if (!loadKey()) return 0;
+  buildComb(COMB_Q, KEY, KEY + E);
   return 1;
 }
 
@@ -365,21 +442,18 @@ function wnaf(naf: usize, k: usize, w: i32): u32 {
 }
 
 /**
- * Verifies an ECDSA signature with the key whose table is in Q_TABLE (from {@link ecPrepareKey} or restored by
- * the host): r, s and the truncated hash e in EC_IO slots 2, 3 and 4 (fieldBytes each, big-endian). Returns 1
- * when valid, 0 otherwise (r or s out of [1, n − 1] included).
+ * Reads r, s and e from EC_IO slots 2–4 and leaves u1 = e·s⁻¹ and u2 = r·s⁻¹ mod n (plain form, one spare zero
+ * limb) in U1 and U2, r in R_IN. False when r or s is outside [1, n − 1].
  */
-export function ecVerify(curve: u32): u32 {
-  if ((readyMask & (1 << curve)) == 0) return 0;
-  select(curve);
-  const r = t(24), s = t(25), e = t(26), w = t(27), u1 = t(28), u2 = t(29);
+function scalars(): bool {
+  const r = R_IN, s = t(25), e = t(26), w = t(27), u1 = U1, u2 = U2;
   fromBytes(r, EC_IO + 2 * E, fieldBytes, len);
   fromBytes(s, EC_IO + 3 * E, fieldBytes, len);
   fromBytes(e, EC_IO + 4 * E, fieldBytes, len);
-  if (isZero(r, len) || isZero(s, len) || cmp(r, N, len) >= 0 || cmp(s, N, len) >= 0) return 0;
+  if (isZero(r, len) || isZero(s, len) || cmp(r, N, len) >= 0 || cmp(s, N, len) >= 0) return false;
   if (cmp(e, N, len) >= 0) sub(e, e, N, len);
   // w = s⁻¹ mod n; u1 = e·w, u2 = r·w (plain form: montMul by R² undoes the R⁻¹ of the first product)
-  if (!invMod(w, s, N, len, t(0), t(1), t(2))) return 0;
+  if (!invMod(w, s, N, len, t(0), t(1), t(2))) return false;
   montMul(u1, e, w, N, len, n0);
   montMul(u1, u1, base + C_R2N, N, len, n0);
   if (cmp(u1, N, len) >= 0) sub(u1, u1, N, len);
@@ -388,8 +462,40 @@ export function ecVerify(curve: u32): u32 {
   if (cmp(u2, N, len) >= 0) sub(u2, u2, N, len);
   store<u32>(u1 + (<usize>len << 2), 0);
   store<u32>(u2 + (<usize>len << 2), 0);
-  const c1 = wnaf(NAF1, u1, G_WINDOW);
-  const c2 = wnaf(NAF2, u2, Q_WINDOW);
+  return true;
+}
+
+/** Whether ACC is not at infinity and x(ACC) mod n = r (R_IN). */
+function matches(): u32 {
+  const r = R_IN;
+  const Z = ACC + 2 * E;
+  if (isZero(Z, len)) return 0;
+  // x(R) = X/Z²; accept when x(R) mod n = r, i.e. X = r·Z² or (r + n < p) X = (r + n)·Z².
+  const z2 = t(0), cand = t(1);
+  fsqr(z2, Z);
+  copy(cand, r, len);
+  toMont(cand);
+  fmul(cand, cand, z2);
+  if (cmp(cand, ACC, len) == 0) return 1;
+  const rn = base + C_RN;
+  add(rn, r, N, len);
+  if (cmp(rn, P, len) >= 0) return 0;
+  toMont(rn);
+  fmul(rn, rn, z2);
+  return cmp(rn, ACC, len) == 0 ? 1 : 0;
+}
+
+/**
+ * Verifies an ECDSA signature with the key whose table is in Q_TABLE (from {@link ecPrepareKey} or restored by
+ * the host): r, s and the truncated hash e in EC_IO slots 2, 3 and 4 (fieldBytes each, big-endian). Returns 1
+ * when valid, 0 otherwise (r or s out of [1, n − 1] included).
+ */
+export function ecVerify(curve: u32): u32 {
+  if ((readyMask & (1 << curve)) == 0) return 0;
+  select(curve);
+  if (!scalars()) return 0;
+  const c1 = wnaf(NAF1, U1, G_WINDOW);
+  const c2 = wnaf(NAF2, U2, Q_WINDOW);
   const gTable = G_TABLES + <usize>curve * G_STRIDE;
   setSmall(ACC + 2 * E, 0, len);
   let started = false;
@@ -408,19 +514,45 @@ export function ecVerify(curve: u32): u32 {
       started = true;
     }
   }
-  const Z = ACC + 2 * E;
-  if (isZero(Z, len)) return 0;
-  // x(R) = X/Z²; accept when x(R) mod n = r, i.e. X = r·Z² or (r + n < p) X = (r + n)·Z².
-  const z2 = t(0), cand = t(1);
-  fsqr(z2, Z);
-  copy(cand, r, len);
-  toMont(cand);
-  fmul(cand, cand, z2);
-  if (cmp(cand, ACC, len) == 0) return 1;
-  const rn = base + C_RN;
-  add(rn, r, N, len);
-  if (cmp(rn, P, len) >= 0) return 0;
-  toMont(rn);
-  fmul(rn, rn, z2);
-  return cmp(rn, ACC, len) == 0 ? 1 : 0;
+  return matches();
+}
+
+/** The comb index of column `col`: bit i is bit i·d + col of the scalar k. */
+@inline function combIndex(k: usize, d: u32, col: u32): u32 {
+  let index: u32 = 0;
+  for (let i: u32 = 0; i < COMB_TEETH; i++) {
+    const bit = i * d + col;
+    index |= ((load<u32>(k + (<usize>(bit / 27) << 2)) >> (bit % 27)) & 1) << i;
+  }
+  return index;
+}
+
+/**
+ * {@link ecVerify} with the key's comb in COMB_Q (from {@link ecPrepareComb} or restored by the host): d
+ * doublings and at most 2d mixed additions instead of orderBits doublings.
+ */
+export function ecVerifyComb(curve: u32): u32 {
+  if ((readyMask & (1 << curve)) == 0) return 0;
+  select(curve);
+  if (!scalars()) return 0;
+  const d = (orderBits + COMB_TEETH - 1) / COMB_TEETH;
+  const gComb = COMB_G + <usize>curve * COMB_STRIDE;
+  setSmall(ACC + 2 * E, 0, len);
+  let started = false;
+  for (let col = <i32>d - 1; col >= 0; col--) {
+    if (started) pointDouble(ACC);
+    const i1 = combIndex(U1, d, <u32>col);
+    if (i1 != 0) {
+      const point = gComb + <usize>(i1 - 1) * 2 * E;
+      pointAddAffine(ACC, point, point + E, false);
+      started = true;
+    }
+    const i2 = combIndex(U2, d, <u32>col);
+    if (i2 != 0) {
+      const point = COMB_Q + <usize>(i2 - 1) * 2 * E;
+      pointAddAffine(ACC, point, point + E, false);
+      started = true;
+    }
+  }
+  return matches();
 }

@@ -3,10 +3,24 @@
 // module imports nothing. Padding checks (PSS, PKCS #1 v1.5) and hashing are the host's: see
 // core/crypto/signature_core.ts.
 
-import { W, cmp, copy, fromBytes, montMulV, montSqrV, negInverse, reduceOnce, reverse, setSmall, toBytes } from "./bignum";
+import {
+  cmp,
+  copy,
+  fromBytes,
+  montMulV,
+  montSqrV,
+  negInverse,
+  reduceOnce,
+  reverse,
+  setSmall,
+  toBytes,
+  W,
+} from "./bignum";
 
-export { ecPrepareKey, ecSetup, ecVerify } from "./ec";
-import { EC_IO, Q_POINTS, Q_TABLE } from "./ec";
+import { mgf1Xor, shaShort } from "./sha512";
+
+export { ecPrepareComb, ecPrepareKey, ecSetup, ecVerify, ecVerifyComb } from "./ec";
+import { COMB_BYTES as COMB_SIZE, COMB_Q, EC_IO, Q_POINTS, Q_TABLE } from "./ec";
 
 /** Where the host writes EC inputs: five 128-byte slots (see ec.ts). */
 export const EC_IO_OFFSET: u32 = <u32> EC_IO;
@@ -14,6 +28,10 @@ export const EC_IO_OFFSET: u32 = <u32> EC_IO;
 export const EC_TABLE_OFFSET: u32 = <u32> Q_TABLE;
 /** Bytes of that table. */
 export const EC_TABLE_BYTES: u32 = Q_POINTS * 256;
+/** The prepared key's comb (ecPrepareComb), which the host may save and restore per key. */
+export const EC_COMB_OFFSET: u32 = <u32> COMB_Q;
+/** Bytes of a comb. */
+export const EC_COMB_BYTES: u32 = COMB_SIZE;
 
 // RSA: limbs of n, R² mod n, s, the running value and a scratch value, 1 KiB each (up to 256 limbs).
 const RSA_N: usize = 0x0800;
@@ -78,15 +96,15 @@ export function rsaPublic(eBytes: u32): u32 {
     montMulV(RSA_X, RSA_X, RSA_S, n, RSA_NREV, len, n0);
   } else {
     copy(RSA_T, RSA_X, len); // s·R
-    let top = load<u8>(e + first);
+    const top = load<u8>(e + first);
     let bit = 7;
-    while (((top >> <u8>bit) & 1) == 0) bit--;
+    while (((top >> <u8> bit) & 1) == 0) bit--;
     // left to right over the bits after the leading one
     for (let i = first; i < eBytes; i++) {
       const byte = load<u8>(e + i);
       for (let b = i == first ? bit - 1 : 7; b >= 0; b--) {
         montSqrV(RSA_X, RSA_X, n, RSA_NREV, len, n0);
-        if (((byte >> <u8>b) & 1) != 0) montMulV(RSA_X, RSA_X, RSA_T, n, RSA_NREV, len, n0);
+        if (((byte >> <u8> b) & 1) != 0) montMulV(RSA_X, RSA_X, RSA_T, n, RSA_NREV, len, n0);
       }
     }
     setSmall(RSA_T, 1, len);
@@ -95,4 +113,26 @@ export function rsaPublic(eBytes: u32): u32 {
   reduceOnce(RSA_X, n, len);
   toBytes(RSA_IO + 4096, RSA_X, rsaBytes, len);
   return 1;
+}
+
+/** Where the host writes a message for shaIo (256 bytes); the digest comes back 256 bytes after it. */
+const SHA_IO: usize = 0x22800;
+/** The offset of shaIo's input; its digest is at SHA_IO_OFFSET + 256. */
+export const SHA_IO_OFFSET: u32 = <u32> SHA_IO;
+
+/**
+ * EMSA-PSS-VERIFY step 8 (RFC 8017 §9.1.2) on the result of rsaPublic: XORs MGF1(H, dbLen) with SHA-384 (bits384
+ * = 1) or SHA-512 into the dbLen bytes at `start` of the result, H being the hash that follows them.
+ */
+export function pssUnmask(start: u32, dbLen: u32, bits384: u32): void {
+  const hLen: u32 = bits384 != 0 ? 48 : 64;
+  if (start + dbLen + hLen > rsaBytes) return;
+  const em = RSA_IO + 4096 + <usize> start;
+  mgf1Xor(em, dbLen, em + dbLen, bits384 != 0);
+}
+
+/** SHA-384 (bits384 = 1) or SHA-512 of the first `len` bytes (at most 256) at SHA_IO; the digest goes to SHA_IO + 256. */
+export function shaIo(len: u32, bits384: u32): void {
+  if (len > 256) return;
+  shaShort(SHA_IO + 256, SHA_IO, len, bits384 != 0);
 }

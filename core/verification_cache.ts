@@ -10,7 +10,6 @@
  */
 
 import type { PublicKey } from "./crypto/public_key.ts";
-import type { StatementReport } from "./statement.ts";
 import type { Certificate } from "./x509/certificate.ts";
 
 /** Options for {@linkcode VerificationCache}. */
@@ -105,7 +104,9 @@ function mapKey(parts: readonly string[]): string {
  */
 export class VerificationCache {
   readonly #signatures: Memo<boolean>;
-  readonly #identities: Memo<StatementReport["identity"]>;
+  // Holds whatever the caller's identity check returns (the statement pipeline's identity outcome); the cache only
+  // keys and remembers it, so it does not depend on the pipeline's types.
+  readonly #identities: Memo<unknown>;
   readonly #certificates = new Map<string, Certificate>();
   /** A short name for each certificate this cache parsed ("#1", …: no DER starts with "#"), for identity keys. */
   readonly #certificateIds = new WeakMap<Certificate, string>();
@@ -149,18 +150,21 @@ export class VerificationCache {
     return this.#signatures.get(mapKey([scheme, binary(key.spki), binary(data), binary(signature)]), verify);
   }
 
-  /** The outcome of `check()` for this statement issuer (CWT iss) and x5chain (leaf first), computed at most once. */
-  identity(
+  /**
+   * The outcome of `check()` for this statement issuer (CWT iss) and x5chain (leaf first), computed at most once.
+   * One cache serves one kind of identity check, so every call for a key returns what its first `check()` gave.
+   */
+  identity<Outcome>(
     issuer: string | undefined,
     chain: readonly Certificate[],
-    check: () => Promise<StatementReport["identity"]>,
-  ): Promise<StatementReport["identity"]> {
+    check: () => Promise<Outcome>,
+  ): Promise<Outcome> {
     // A certificate this cache parsed stands for its DER by its short name (one name per distinct DER).
     const parts = [
       issuer === undefined ? "" : `=${issuer}`,
       ...chain.map((c) => this.#certificateIds.get(c) ?? binary(c.der)),
     ];
-    return this.#identities.get(mapKey(parts), check);
+    return this.#identities.get(mapKey(parts), check) as Promise<Outcome>;
   }
 
   /** The hit and miss counts so far. */

@@ -7,7 +7,7 @@
 import { AuditError } from "../errors.ts";
 import type { HashName } from "../crypto/digest.ts";
 import type { EcCurve } from "../crypto/public_key.ts";
-import type { SignatureScheme } from "../crypto/signature.ts";
+import type { SignatureScheme } from "../crypto/scheme.ts";
 
 /** A COSE signature algorithm. */
 export interface CoseAlgorithm {

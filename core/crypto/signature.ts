@@ -1,7 +1,8 @@
 /**
  * Signature verification for ECDSA (raw r‖s), RSA-PSS, RSASSA-PKCS1-v1_5 and Ed25519. ECDSA on P-256, P-384 and
  * P-521 and RSA with 1024- to 4096-bit moduli go to the project's WebAssembly signature core
- * (`signature_core.ts`); Ed25519 and anything the core does not cover go to WebCrypto.
+ * (`signature_core.ts`), and so does ECDSA over a digest already computed; Ed25519 and anything the core does not
+ * cover go to WebCrypto.
  *
  * @module
  */
@@ -9,16 +10,11 @@
 import { toHex } from "../bytes.ts";
 import { DER, derChildren, derUnsigned, expectTag, readDer } from "../der.ts";
 import { AuditError } from "../errors.ts";
-import type { HashName } from "./digest.ts";
 import { CURVE_BYTES, type PublicKey } from "./public_key.ts";
-import { coreSupports, coreVerify } from "./signature_core.ts";
+import type { SignatureScheme } from "./scheme.ts";
+import { coreSupports, coreVerify, coreVerifyEcdsaDigest } from "./signature_core.ts";
 
-/** A signature scheme with its parameters. ECDSA signatures are raw `r‖s` (IEEE P1363). */
-export type SignatureScheme =
-  | { readonly name: "ECDSA"; readonly hash: HashName }
-  | { readonly name: "RSA-PSS"; readonly hash: HashName; readonly saltLength: number }
-  | { readonly name: "RSASSA-PKCS1-v1_5"; readonly hash: HashName }
-  | { readonly name: "Ed25519" };
+export type { SignatureScheme };
 
 /**
  * Imported keys by scheme and SPKI bytes: every statement parses its own copy of its signer's certificate, and
@@ -100,6 +96,30 @@ export function verifySignature(
     return Promise.reject(error);
   }
   return verifyWithWebCrypto(key, scheme, data, signature);
+}
+
+/**
+ * Verifies a raw `r‖s` ECDSA signature over a digest the caller computed, not hashed again (WebCrypto cannot:
+ * a CCF node signs the ledger's Merkle root itself as the SHA-256 digest, and a Sigstore signature may be over an
+ * artifact's digest). P-256, P-384 and P-521 keys, on the signature core; any other key is `false`.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { verifyEcdsaDigest } from "./signature.ts";
+ * import { publicKeyFromSpki } from "./public_key.ts";
+ * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-384" }, true, ["sign"]) as CryptoKeyPair;
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const message = new Uint8Array([1, 2, 3]);
+ * const signature = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, message));
+ * const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", message));
+ * assert(verifyEcdsaDigest(key, digest, signature));
+ * assert(!verifyEcdsaDigest(key, digest.map((b) => b ^ 1), signature));
+ * ```
+ */
+export function verifyEcdsaDigest(key: PublicKey, digest: Uint8Array, signature: Uint8Array): boolean {
+  if (key.kty !== "EC") return false;
+  return coreVerifyEcdsaDigest(key, digest, signature);
 }
 
 /**

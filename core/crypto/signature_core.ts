@@ -36,7 +36,7 @@ import * as wasm from "../../wasm/signature.wasm";
 import { AuditError } from "../errors.ts";
 import { HASH_LENGTH, type HashName } from "./digest.ts";
 import type { EcCurve, PublicKey } from "./public_key.ts";
-import type { SignatureScheme } from "./signature.ts";
+import type { SignatureScheme } from "./scheme.ts";
 
 const NODE_HASH: Readonly<Record<HashName, string>> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
 
@@ -452,24 +452,7 @@ export function coreVerify(key: PublicKey, scheme: SignatureScheme, data: Uint8A
   if (!CORE_AVAILABLE) unsupported(scheme, "the core needs node:crypto");
   if (scheme.name === "ECDSA") {
     if (key.kty !== "EC" || !(key.crv in CURVES)) unsupported(scheme, `a ${key.kty} key cannot verify ECDSA`);
-    const entry = ecEntry(key);
-    // A point that is not on the curve verifies nothing (WebCrypto here imports such a point and answers false).
-    if (!entry.table) return false;
-    const { id, bytes, orderBits } = CURVES[entry.curve];
-    if (signature.length !== 2 * bytes) return false;
-    if (++entry.uses === 2) buildComb(key, entry);
-    const useComb = entry.comb !== undefined;
-    if (useComb && loadedComb !== entry) {
-      heap.set(entry.comb!, EC_COMB);
-      loadedComb = entry;
-    } else if (!useComb && loaded !== entry) {
-      heap.set(entry.table, EC_TABLE);
-      loaded = entry;
-    }
-    heap.set(signature.subarray(0, bytes), EC_IO + 2 * EC_SLOT);
-    heap.set(signature.subarray(bytes), EC_IO + 3 * EC_SLOT);
-    heap.set(truncatedHash(hash(scheme.hash, data), orderBits, bytes), EC_IO + 4 * EC_SLOT);
-    return (useComb ? wasm.ecVerifyComb(id) : wasm.ecVerify(id)) === 1;
+    return coreVerifyEcdsaDigest(key, hash(scheme.hash, data), signature);
   }
   if (scheme.name === "RSA-PSS" || scheme.name === "RSASSA-PKCS1-v1_5") {
     if (key.kty !== "RSA") unsupported(scheme, `a ${key.kty} key cannot verify ${scheme.name}`);
@@ -483,6 +466,41 @@ export function coreVerify(key: PublicKey, scheme: SignatureScheme, data: Uint8A
       : pkcs1Valid(entry, em, scheme.hash, data);
   }
   unsupported(scheme, "the core does not implement it");
+}
+
+/**
+ * ECDSA over a digest already computed (the core's ECDSA without its hashing): the digest is truncated to the
+ * order's bit length, r and s must lie in [1, n − 1], the key must be on its curve. Any key the core does not
+ * cover, and any signature of the wrong length, is `false`. Needs no runtime hashing.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { coreVerifyEcdsaDigest } from "./signature_core.ts";
+ * import { ecPublicKey } from "./public_key.ts";
+ * assert(!coreVerifyEcdsaDigest(ecPublicKey("P-256", new Uint8Array(32), new Uint8Array(32)), new Uint8Array(32), new Uint8Array(64)));
+ * ```
+ */
+export function coreVerifyEcdsaDigest(key: PublicKey, digest: Uint8Array, signature: Uint8Array): boolean {
+  if (key.kty !== "EC" || !(key.crv in CURVES)) return false;
+  const entry = ecEntry(key);
+  // A point that is not on the curve verifies nothing (WebCrypto here imports such a point and answers false).
+  if (!entry.table) return false;
+  const { id, bytes, orderBits } = CURVES[entry.curve];
+  if (signature.length !== 2 * bytes) return false;
+  if (++entry.uses === 2) buildComb(key, entry);
+  const useComb = entry.comb !== undefined;
+  if (useComb && loadedComb !== entry) {
+    heap.set(entry.comb!, EC_COMB);
+    loadedComb = entry;
+  } else if (!useComb && loaded !== entry) {
+    heap.set(entry.table, EC_TABLE);
+    loaded = entry;
+  }
+  heap.set(signature.subarray(0, bytes), EC_IO + 2 * EC_SLOT);
+  heap.set(signature.subarray(bytes), EC_IO + 3 * EC_SLOT);
+  heap.set(truncatedHash(digest, orderBits, bytes), EC_IO + 4 * EC_SLOT);
+  return (useComb ? wasm.ecVerifyComb(id) : wasm.ecVerify(id)) === 1;
 }
 
 function unsupported(scheme: SignatureScheme, detail: string): never {

@@ -10,9 +10,8 @@
 import { equalBytes } from "../bytes.ts";
 import { readClaims } from "../cose/claims.ts";
 import { decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
-import { verifyEcdsaPrehashed } from "../crypto/ecdsa_prehashed.ts";
 import { CURVE_BYTES } from "../crypto/public_key.ts";
-import { ecdsaDerToRaw } from "../crypto/signature.ts";
+import { ecdsaDerToRaw, verifyEcdsaDigest } from "../crypto/signature.ts";
 import type { Certificate } from "../x509/certificate.ts";
 import { certificateFromPem } from "./identity.ts";
 import type { LedgerFindingCode } from "./model.ts";
@@ -50,7 +49,7 @@ export function checkNodeSignature(tx: LedgerTransaction, raw: RawSignature, nod
   let valid = false;
   if (key.kty === "EC") {
     try {
-      valid = verifyEcdsaPrehashed(key, raw.root, ecdsaDerToRaw(raw.sig, CURVE_BYTES[key.crv]));
+      valid = verifyEcdsaDigest(key, raw.root, ecdsaDerToRaw(raw.sig, CURVE_BYTES[key.crv]));
     } catch {
       valid = false;
     }

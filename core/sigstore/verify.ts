@@ -10,8 +10,7 @@
 import { equalBytes, toHex } from "../bytes.ts";
 import { digest, type HashName } from "../crypto/digest.ts";
 import { CURVE_BYTES, type PublicKey } from "../crypto/public_key.ts";
-import { verifyEcdsaPrehashed } from "../crypto/ecdsa_prehashed.ts";
-import { ecdsaDerToRaw } from "../crypto/signature.ts";
+import { ecdsaDerToRaw, verifyEcdsaDigest } from "../crypto/signature.ts";
 import { AuditError } from "../errors.ts";
 import { type Certificate, parseCertificate } from "../x509/certificate.ts";
 import { failPolicy, failStep, malformedBundle } from "./_fail.ts";
@@ -231,7 +230,7 @@ async function verifyContent(bundle: SigstoreBundle, artifact: SigstoreArtifact,
       } catch {
         return wrongSignature();
       }
-      if (!verifyEcdsaPrehashed(key, given, raw)) wrongSignature();
+      if (!verifyEcdsaDigest(key, given, raw)) wrongSignature();
     }
     return toHex(given);
   }

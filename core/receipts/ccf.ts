@@ -138,6 +138,24 @@ export function registrationTxid(evidence: string): string | undefined {
 }
 
 /** Reads the receipt's inclusion proofs (steps 5–8 of the SDK order). */
+/** Each receipt's proofs and their roots, decoded and folded once however often they are read. */
+const folded = new WeakMap<
+  CoseSign1,
+  { readonly proofs: readonly CcfProof[]; readonly roots: readonly Uint8Array[] }
+>();
+
+function foldedProofs(
+  receipt: CoseSign1,
+): { readonly proofs: readonly CcfProof[]; readonly roots: readonly Uint8Array[] } {
+  let entry = folded.get(receipt);
+  if (!entry) {
+    const proofs = inclusionProofs(receipt);
+    entry = { proofs, roots: proofs.map((proof) => foldCcfPath(ccfLeafHash(proof), proof.path)) };
+    folded.set(receipt, entry);
+  }
+  return entry;
+}
+
 function inclusionProofs(receipt: CoseSign1): CcfProof[] {
   const vdp = receipt.unprotectedHeader.get(HEADER.VDP);
   if (vdp === undefined) fail("RECEIPT_PROOF_INVALID", "Verifiable data proof 396 is required.");
@@ -199,9 +217,8 @@ export async function verifyCcfReceipt(
   const vds = header.get(HEADER.VDS);
   if (vds === undefined) fail("RECEIPT_PROOF_INVALID", "Verifiable Data Structure is required.");
   if (vds !== VDS_CCF) throw new VerificationError("RECEIPT_UNSUPPORTED_VDS", "Verifiable Data Structure is not CCF.");
-  const proofs = inclusionProofs(receipt);
-  for (const proof of proofs) {
-    const root = foldCcfPath(ccfLeafHash(proof), proof.path);
+  const { proofs, roots } = foldedProofs(receipt);
+  for (const root of roots) {
     const signed = {
       scheme: algorithm.name,
       key,
@@ -234,14 +251,15 @@ export async function verifyCcfReceipt(
  * ```
  */
 export function ccfReceiptFacts(receipt: CoseSign1): CcfReceiptFacts {
-  let proof: CcfProof | undefined;
+  let proofs;
   try {
-    proof = inclusionProofs(receipt)[0];
+    proofs = foldedProofs(receipt);
   } catch {
     return {};
   }
+  const proof = proofs.proofs[0];
   if (!proof) return {};
-  const root = toHex(foldCcfPath(ccfLeafHash(proof), proof.path));
+  const root = toHex(proofs.roots[0]!);
   const registeredTxid = registrationTxid(proof.internalEvidence);
   return { root, ...(registeredTxid ? { registeredTxid } : {}) };
 }

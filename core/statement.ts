@@ -34,6 +34,7 @@ import {
 } from "./receipts/policy.ts";
 import type { TrustStore } from "./receipts/trust_store.ts";
 import type { VerificationCache } from "./verification_cache.ts";
+import { formatEpochSeconds } from "./time.ts";
 
 /** Limits on a transparent statement (spec: ccf-receipts §9). */
 export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
@@ -144,9 +145,7 @@ export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
 }
 
 function iso(seconds: number | undefined): string | undefined {
-  if (seconds === undefined) return undefined;
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(".000Z", "Z");
+  return seconds === undefined ? undefined : formatEpochSeconds(seconds);
 }
 
 function readChain(message: CoseSign1, warnings: string[], cache: VerificationCache | undefined): Certificate[] {

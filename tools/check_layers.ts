@@ -11,7 +11,7 @@ import { dirname, join, normalize, relative } from "node:path";
 
 /** The layers, lowest first: a file may import its own layer and the ones below. */
 export const LAYERS: readonly (readonly string[])[] = [
-  ["core/errors.ts", "core/bytes.ts"],
+  ["core/errors.ts", "core/bytes.ts", "core/time.ts"],
   // Encoders and decoders of formats; canonical JSON (RFC 8785) serves reports, bundles, logs and provenance.
   [
     "core/cbor.ts",

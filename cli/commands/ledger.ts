@@ -18,7 +18,7 @@ import {
   receiptClaims,
 } from "../../core/ledger/mod.ts";
 import { compareLedgers } from "../../core/ledger/compare.ts";
-import { parseUtcTime } from "../../core/playbook/time.ts";
+import { parseUtcTime } from "../../core/time.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
 import { auditLedgerFiles, findLedgerFiles, readChunk } from "../ledger_files.ts";

@@ -13,6 +13,7 @@ import { decodeMaaToken } from "./maa_token.ts";
 import { parseNodeQuotes } from "./ccf_node_quotes.ts";
 import { parseSnpReport, SNP_REPORT_SIZE, type SnpReport, type TcbVersion } from "./sev_snp_report.ts";
 import { parseSnpEndorsements, readVcekExtensions } from "./snp_endorsements.ts";
+import { formatEpochSeconds } from "../time.ts";
 
 /** What an attestation description describes. */
 export type AttestationDescriptionKind = "SEV-SNP report" | "CCF node quotes" | "MAA token";
@@ -221,7 +222,7 @@ export function describeMaaToken(token: Uint8Array | string): AttestationDescrip
   const shown = Object.fromEntries(
     Object.entries(claims).map(([name, value]) => {
       if (TIME_CLAIMS.includes(name) && typeof value === "number" && Number.isSafeInteger(value)) {
-        return [name, `${value} (${new Date(value * 1000).toISOString().replace(".000Z", "Z")})`];
+        return [name, `${value} (${formatEpochSeconds(value)})`];
       }
       return [name, value as Json];
     }),

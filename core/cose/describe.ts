@@ -16,6 +16,7 @@ import { epochSeconds } from "./claims.ts";
 import { kidText } from "./key.ts";
 import { HEADER } from "./labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "./sign1.ts";
+import { formatEpochSeconds } from "../time.ts";
 
 /** A JSON value. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -86,8 +87,8 @@ export function cborToJson(value: CborValue): Json {
 function time(value: CborValue): Json {
   const seconds = epochSeconds(value);
   if (seconds === undefined) return cborToJson(value);
-  const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? seconds : `${seconds} (${date.toISOString().replace(".000Z", "Z")})`;
+  const text = formatEpochSeconds(seconds);
+  return text === undefined ? seconds : `${seconds} (${text})`;
 }
 
 /**

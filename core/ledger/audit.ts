@@ -12,6 +12,7 @@
  */
 
 import { equalBytes, toHex } from "../bytes.ts";
+import { formatUtcTime } from "../time.ts";
 import { chunkPositions } from "./chunk.ts";
 import type { ChunkName } from "./chunk_name.ts";
 import {
@@ -99,10 +100,6 @@ interface PendingEntry {
   readonly view: number;
   readonly claimsDigest: Uint8Array | undefined;
   readonly bytes: Uint8Array;
-}
-
-function iso(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
 }
 
 /**
@@ -508,7 +505,7 @@ export class LedgerAudit {
         code: "LEDGER_ENTRY_OFF_HOURS",
         severity: "warning",
         seqno,
-        message: `Entry ${txid}: registered at ${iso(signedAt)}, outside working hours`,
+        message: `Entry ${txid}: registered at ${formatUtcTime(signedAt)}, outside working hours`,
       });
     }
     onEntry?.({
@@ -518,7 +515,7 @@ export class LedgerAudit {
       issuer: decoded.issuer,
       subject: decoded.subject,
       contentType: decoded.contentType,
-      registeredAt: signedAt ? iso(signedAt) : null,
+      registeredAt: signedAt ? formatUtcTime(signedAt) : null,
       proof,
       signatureValid: decoded.signatureValid,
     });

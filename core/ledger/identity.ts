@@ -11,6 +11,7 @@ import { fromBase64, toHex } from "../bytes.ts";
 import { decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
 import { type Certificate, parseCertificates } from "../x509/certificate.ts";
 import { formatName } from "../x509/name.ts";
+import { formatUtcTime } from "../time.ts";
 import type { GovernanceTracker } from "./governance.ts";
 import { sha256Bytes } from "./leaf.ts";
 import type { LedgerFinding, ServiceIdentity } from "./model.ts";
@@ -25,10 +26,6 @@ const TRANSITIONS: Readonly<Record<string, readonly string[]>> = {
   WaitingForRecoveryShares: ["Open"],
   Open: ["Recovering"],
 };
-
-function iso(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
-}
 
 /** The first certificate of a PEM text; anything else is `LEDGER_TX_MALFORMED` naming what it was. */
 export function certificateFromPem(pem: string, what: string, seqno: number): Certificate {
@@ -130,8 +127,8 @@ export class IdentityTracker {
         this.#identities.push({
           sha256: sha,
           subject: formatName(cert.subject),
-          notBefore: iso(cert.notBefore),
-          notAfter: iso(cert.notAfter),
+          notBefore: formatUtcTime(cert.notBefore),
+          notAfter: formatUtcTime(cert.notAfter),
           firstSeqno: tx.seqno,
           ...(status === "Recovering" ? { endorsedByPrevious: null } : {}),
         });

@@ -14,7 +14,7 @@ import type { RunContext } from "./kinds/kind.ts";
 import { KINDS } from "./kinds/registry.ts";
 import type { FileRef, Playbook } from "./model.ts";
 import { resolveValue, type Value, type ValueLookup } from "./reference.ts";
-import { formatUtcTime } from "./time.ts";
+import { formatUtcTime } from "../time.ts";
 import { loadTrust } from "./trust.ts";
 
 /** Options for {@linkcode runPlaybook}. */

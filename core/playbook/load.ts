@@ -16,7 +16,7 @@ import type { FileRef, Playbook, ReportSpec } from "./model.ts";
 import { PlaybookError, where } from "./playbook_error.ts";
 import { parseValueRef, type ReferenceScope } from "./reference.ts";
 import { PLAYBOOK_SHAPE } from "./schema.ts";
-import { parseUtcTime } from "./time.ts";
+import { parseUtcTime } from "../time.ts";
 import { buildTrust } from "./trust.ts";
 
 /** Options for {@linkcode loadPlaybook}. */

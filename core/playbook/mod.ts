@@ -51,4 +51,4 @@ export {
 } from "./reference.ts";
 export { runPlaybook, type RunPlaybookOptions } from "./engine.ts";
 export { PLAYBOOK_SHAPE, playbookJsonSchema } from "./schema.ts";
-export { formatUtcTime, parseUtcTime } from "./time.ts";
+export { formatUtcTime, parseUtcTime } from "../time.ts";

@@ -31,6 +31,7 @@ import type { FileRef } from "../model.ts";
 import type { Value } from "../reference.ts";
 import { FILE_SHAPE, finding, ID_SHAPE } from "./_common.ts";
 import type { EvidenceKind, LoadContext, RunContext } from "./kind.ts";
+import { formatUtcTime } from "../../time.ts";
 
 /** The evidence forms an item can hold. */
 export const ATTESTATION_KINDS = ["ccf-node-quote", "sev-snp-report", "maa-token"] as const;
@@ -185,10 +186,6 @@ function readExpectations(node: MapNode): AttestationExpectations {
 
 type Base = { readonly id: string; readonly kind: "attestation"; readonly subject: string };
 
-function isoDate(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
-}
-
 function snpOptions(item: AttestationItem, context: RunContext): VerifyNodeQuotesOptions {
   const trust = context.trust.attestation;
   return {
@@ -217,7 +214,7 @@ function checkDetails(id: string, snp: SnpVerification, item: AttestationItem, c
   const r = snp.report;
   switch (id) {
     case "chain":
-      return { validityCheckedAt: item.checkValidity ? isoDate(context.at) : null };
+      return { validityCheckedAt: item.checkValidity ? formatUtcTime(context.at) : null };
     case "root":
       return {
         ...(snp.root ? { name: snp.root.name, amd: snp.root.amd, sha256: snp.root.sha256 } : {}),

@@ -18,6 +18,7 @@ import type { FileRef } from "../model.ts";
 import type { Value } from "../reference.ts";
 import { FILE_SHAPE, finding, ID_SHAPE, TIME_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
+import { formatUtcTime } from "../../time.ts";
 
 /** What a statement must claim. */
 export interface StatementExpectations {
@@ -57,11 +58,7 @@ const EXPECT_FIELDS = {
 } as const;
 
 function iso(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
-}
-
-function isoDate(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
+  return formatUtcTime(new Date(seconds * 1000));
 }
 
 function receiptDetails(r: ReceiptReport): { [key: string]: Json } {
@@ -108,7 +105,7 @@ async function checkRoots(item: StatementItem, message: CoseSign1, context: RunC
     context.add(finding({
       ...base,
       status: "pass",
-      message: `The x5chain ends in a trusted root and is valid at ${isoDate(context.at)}`,
+      message: `The x5chain ends in a trusted root and is valid at ${formatUtcTime(context.at)}`,
     }, { details: { certificates: chain.length } }));
   } catch (error) {
     if (!(error instanceof AuditError)) throw error;
@@ -203,14 +200,14 @@ function checkIssuedAt(item: StatementItem, report: StatementReport, context: Ru
     context.add(finding({ ...base, status: "warn", message: "The statement has no issue time (iat)" }));
     return;
   }
-  const details = { iat: iso(iat), evaluatedAt: isoDate(context.at) };
+  const details = { iat: iso(iat), evaluatedAt: formatUtcTime(context.at) };
   const ok = iat * 1000 <= context.at.getTime();
   context.add(finding({
     ...base,
     status: ok ? "pass" : "fail",
     message: ok
       ? `Issued ${iso(iat)}, before the evaluation time`
-      : `Issued ${iso(iat)}, after the evaluation time ${isoDate(context.at)}`,
+      : `Issued ${iso(iat)}, after the evaluation time ${formatUtcTime(context.at)}`,
   }, { details }));
 }
 
@@ -245,7 +242,7 @@ function expectations(item: StatementItem, report: StatementReport): Expectation
   if (e.issuedAfter) {
     out.push({
       name: "issued-after",
-      expected: isoDate(e.issuedAfter),
+      expected: formatUtcTime(e.issuedAfter),
       actual: s.iat === undefined ? null : iso(s.iat),
       ok: iat !== undefined && iat >= e.issuedAfter.getTime(),
       what: "issue time",
@@ -254,7 +251,7 @@ function expectations(item: StatementItem, report: StatementReport): Expectation
   if (e.issuedBefore) {
     out.push({
       name: "issued-before",
-      expected: isoDate(e.issuedBefore),
+      expected: formatUtcTime(e.issuedBefore),
       actual: s.iat === undefined ? null : iso(s.iat),
       ok: iat !== undefined && iat <= e.issuedBefore.getTime(),
       what: "issue time",

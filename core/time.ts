@@ -1,5 +1,5 @@
 /**
- * Evaluation times: ISO-8601 UTC only, so that a playbook means the same instant everywhere.
+ * Times as text: ISO-8601 UTC only, so that a playbook, a report and a finding mean the same instant everywhere.
  *
  * @module
  */
@@ -10,8 +10,9 @@
  * @example
  * ```ts
  * import { parseUtcTime } from "./time.ts";
- * console.assert(parseUtcTime("2026-11-01T00:00:00Z")?.getTime() === Date.UTC(2026, 10, 1));
- * console.assert(parseUtcTime("2026-02-30T00:00:00Z") === undefined);
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(parseUtcTime("2026-11-01T00:00:00Z")?.getTime(), Date.UTC(2026, 10, 1));
+ * strictEqual(parseUtcTime("2026-02-30T00:00:00Z"), undefined);
  * ```
  */
 export function parseUtcTime(text: string): Date | undefined {
@@ -31,9 +32,26 @@ export function parseUtcTime(text: string): Date | undefined {
  * @example
  * ```ts
  * import { formatUtcTime } from "./time.ts";
- * console.assert(formatUtcTime(new Date(Date.UTC(2026, 10, 1))) === "2026-11-01T00:00:00Z");
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(formatUtcTime(new Date(Date.UTC(2026, 10, 1))), "2026-11-01T00:00:00Z");
  * ```
  */
 export function formatUtcTime(date: Date): string {
   return date.toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * Formats seconds since the epoch (a CWT `iat`) as ISO-8601 UTC, or `undefined` when they are not a time.
+ *
+ * @example
+ * ```ts
+ * import { formatEpochSeconds } from "./time.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(formatEpochSeconds(1772442000), "2026-03-02T09:00:00Z");
+ * strictEqual(formatEpochSeconds(Number.MAX_VALUE), undefined);
+ * ```
+ */
+export function formatEpochSeconds(seconds: number): string | undefined {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : formatUtcTime(date);
 }

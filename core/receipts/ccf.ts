@@ -10,7 +10,7 @@ import { type CborKey, type CborValue, decodeCbor } from "../cbor.ts";
 import { equalBytes, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { VerificationError } from "../errors.ts";
-import { ccfLeafHash, foldCcfPath } from "../merkle.ts";
+import { ccfLeafHash, type CcfPathStep, foldCcfPath } from "../merkle.ts";
 import { coseAlgorithm } from "../cose/algorithms.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
@@ -25,12 +25,7 @@ export { ccfLeafHash, foldCcfPath } from "../merkle.ts";
 export const CCF_LIMITS = { maxPathLength: 64, maxProofs: 8, maxEvidenceBytes: 1024 } as const;
 
 /** One step of a CCF path: the sibling hash and whether it is on the left. */
-export interface PathStep {
-  /** Whether the sibling is on the left. */
-  readonly left: boolean;
-  /** The 32-byte sibling hash. */
-  readonly hash: Uint8Array;
-}
+export type PathStep = CcfPathStep;
 
 /** A decoded CCF inclusion proof. */
 export interface CcfProof {

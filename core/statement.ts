@@ -18,13 +18,8 @@ import { type CoseSign1, decodeCoseSign1, strippedStatement, verifyCoseSign1 } f
 import { type Certificate, parseCertificate } from "./x509/certificate.ts";
 import { resolveDidX509 } from "./x509/did_x509.ts";
 import { formatName } from "./x509/name.ts";
-import { ccfReceiptFacts, VDS_CCF, verifyCcfReceipt } from "./receipts/ccf.ts";
-import {
-  DEFAULT_RFC9162_LEAF_RULE,
-  type Rfc9162LeafRule,
-  VDS_RFC9162,
-  verifyRfc9162Receipt,
-} from "./receipts/rfc9162.ts";
+import { DEFAULT_RFC9162_LEAF_RULE, type Rfc9162LeafRule } from "./receipts/rfc9162.ts";
+import { receiptVerifier, supportedReceiptFormats } from "./receipts/verifiers.ts";
 import {
   DEFAULT_RECEIPT_POLICY,
   evaluateReceiptPolicy,
@@ -332,7 +327,8 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
     ...(signedTxid ? { signedTxid } : {}),
     ...(signedAt ? { signedAt } : {}),
   };
-  if (vds === VDS_CCF) report = { ...report, ...ccfReceiptFacts(receipt) };
+  const verifier = receiptVerifier(vds);
+  if (verifier && vds !== undefined) report = { ...report, ...verifier.facts(receipt) };
   const failed = (code: ErrorCode, message: string): ReceiptOutcome => ({
     report: { ...report, error: { code, message } },
   });
@@ -340,10 +336,10 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
   if (issuer === unknown) {
     return failed("RECEIPT_UNKNOWN_ISSUER", `Cannot verify receipt with unknown issuer '${issuer}'.`);
   }
-  if (vds !== undefined && vds !== VDS_CCF && vds !== VDS_RFC9162) {
+  if (!verifier) {
     return failed(
       "RECEIPT_UNSUPPORTED_VDS",
-      `Unsupported receipt type (vds ${String(vds)}): Verifiable Data Structure is not CCF or RFC9162_SHA256.`,
+      `Unsupported receipt type (vds ${String(vds)}): Verifiable Data Structure is not ${supportedReceiptFormats()}.`,
     );
   }
   if (kid === undefined) return failed("RECEIPT_MALFORMED", "KID not found in receipt protected headers.");
@@ -356,16 +352,13 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
   const key = trustStore.find(issuer, kid);
   if (!key) return failed("RECEIPT_KEY_NOT_FOUND", `Key with ID '${kid}' not found.`);
   try {
-    if (vds === VDS_RFC9162) {
-      const result = await verifyRfc9162Receipt(receipt, key, {
-        statement: context.statement,
-        leafRule: context.leafRule,
-        ...(cache ? { cache } : {}),
-      });
-      return { report: { ...report, valid: true, root: toHex(result.root) } };
-    }
-    await verifyCcfReceipt(receipt, key, context.digest, cache ? { cache } : {});
-    return { report: { ...report, valid: true } };
+    const { root } = await verifier.verify(receipt, key, {
+      statement: context.statement,
+      digest: context.digest,
+      leafRule: context.leafRule,
+      ...(cache ? { cache } : {}),
+    });
+    return { report: { ...report, valid: true, ...(root ? { root } : {}) } };
   } catch (error) {
     const p = problem(error);
     return failed(p.code, p.message);

@@ -24,7 +24,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ],
   ["core/crypto/"],
   ["core/cose/", "core/x509/"],
-  ["core/receipts/", "core/verification_cache.ts", "core/statement.ts", "core/statement/"],
+  ["core/receipts/", "core/verification_cache.ts", "core/statement.ts", "core/statement/", "core/signer_policy.ts"],
   // Evidence kinds, and descriptions of evidence for `inspect` (which read every kind below them).
   ["core/attestation/", "core/ledger/", "core/sigstore/", "core/cose/describe.ts"],
   ["core/bundle/", "core/report/", "core/collect/"],

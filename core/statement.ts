@@ -106,6 +106,8 @@ export interface VerifyStatementOptions {
   readonly cache?: VerificationCache;
   /** How RFC 9162 (vds 1) services put a statement in their tree. @default {"stripped-statement"} */
   readonly rfc9162LeafRule?: Rfc9162LeafRule;
+  /** The statement already decoded from these bytes by the caller, so it is decoded once. */
+  readonly decoded?: CoseSign1;
 }
 
 /** What every receipt of one statement is verified against. */
@@ -385,7 +387,7 @@ export async function verifyTransparentStatement(
   bytes: Uint8Array,
   options: VerifyStatementOptions,
 ): Promise<StatementReport> {
-  const message = decodeCoseSign1(bytes, { what: "statement" });
+  const message = options.decoded ?? decodeCoseSign1(bytes, { what: "statement" });
   const warnings: string[] = [];
   if (!message.tagged) {
     warnings.push("The statement has no COSE_Sign1 tag (18); its digest is computed over the tagged form");

@@ -294,6 +294,7 @@ async function evaluateStatement(item: StatementItem, context: RunContext): Prom
     report = await verifyTransparentStatement(bytes, {
       trustStore: context.trust.store,
       policy: context.trust.policy,
+      decoded: message,
     });
   } catch (error) {
     if (!(error instanceof AuditError)) throw error;

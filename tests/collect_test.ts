@@ -27,20 +27,11 @@ import {
   TestService,
 } from "./_collect_server.ts";
 import { vectorTest } from "./_vectors.ts";
+import { assert, assertEquals } from "./_assert.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
 const CONTOSO = "ledger.contoso.example";
 const AT = "2026-11-01T00:00:00Z";
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function assertEquals<T>(actual: T, expected: T, message = "value"): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${message}: expected ${e}, found ${a}`);
-}
 
 function fixture(path: string): Uint8Array {
   return Deno.readFileSync(`${REPO}fixtures/mst/${path}`);

@@ -16,12 +16,9 @@
 import { memoryIo } from "../cli/io.ts";
 import { runCli } from "../cli/main.ts";
 import { buildKit, KIT_NAME, LAUNCHER_FLAGS } from "../tools/kit.ts";
+import { assert } from "./_assert.ts";
 
 const REPO = new URL("../", import.meta.url).pathname;
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
 
 /** Whether this platform lets us create a network namespace (`unshare -n`); the reason when it does not. */
 async function unshareRefusal(): Promise<string | undefined> {

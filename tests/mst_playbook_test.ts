@@ -7,12 +7,7 @@
 
 import { runAudit } from "../cli/audit.ts";
 import { vectorTest } from "./_vectors.ts";
-
-function assertEquals<T>(actual: T, expected: T, message = "value"): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${message}: expected ${e}, found ${a}`);
-}
+import { assertEquals } from "./_assert.ts";
 
 const UVM_ISSUER = "did:x509:0:sha256:I__iuL25oXEVFdTP_aBLx_eT1RPHbCQ_ECBQfYZpt9s::eku:1.3.6.1.4.1.311.76.59.1.2";
 const MODEL_ISSUER = "did:x509:0:sha256:I__iuL25oXEVFdTP_aBLx_eT1RPHbCQ_ECBQfYZpt9s::eku:1.3.6.1.4.1.311.76.59.1.1";

@@ -13,16 +13,11 @@ import { encodeReport } from "../core/report/report_json.ts";
 import { runAudit } from "../cli/audit.ts";
 import { memoryIo } from "../cli/io.ts";
 import { runCli } from "../cli/main.ts";
+import { assertEquals } from "./_assert.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const DEMO = `${ROOT}fixtures/demo/demo.yaml`;
 const FAILING = `${ROOT}fixtures/demo/demo-failing.yaml`;
-
-function assertEquals<T>(actual: T, expected: T, message = "value"): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${message}: expected ${e}, found ${a}`);
-}
 
 const BASE = [
   "playbook: 1",

@@ -90,7 +90,16 @@ export function findLedgerFiles(args: readonly string[], includeOpen: boolean): 
     }
     if (name.suffix !== undefined || (!name.committed && !named && !includeOpen)) return;
     const info = statOrFail(path);
-    if (!info.isFile) return;
+    if (!info.isFile) {
+      if (named) throw new CliError(EXIT.MALFORMED, `Cannot read ${path}: not a regular file`);
+      findings.push({
+        code: "LEDGER_FILE_NAME_INVALID",
+        severity: "warning",
+        file: name.name,
+        message: `${path}: named like a chunk but not a regular file, passed over`,
+      });
+      return;
+    }
     const existing = files.get(name.name);
     if (existing) {
       if (existing.path === path) return;
@@ -158,7 +167,16 @@ export async function auditLedgerFiles(
   options: LedgerAuditOptions & { readonly includeOpen: boolean },
   io: Io,
 ): Promise<LedgerAudit> {
-  const audit = new LedgerAudit(options);
+  let audit: LedgerAudit;
+  try {
+    audit = new LedgerAudit(options);
+  } catch (error) {
+    // A state whose shape is right but whose certificates or frontier are not (edited by hand).
+    if (error instanceof RangeError || (error as Error).name === "LedgerFormatError") {
+      throw new CliError(EXIT.MALFORMED, `The saved ledger state cannot be used: ${(error as Error).message}`);
+    }
+    throw error;
+  }
   const plan = planChunks([...found.files.values()].map((f) => f.name), {
     includeOpen: true,
     ...(options.state ? { after: options.state.lastSeqno } : {}),

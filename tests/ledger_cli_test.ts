@@ -144,3 +144,31 @@ Deno.test("ledger: usage errors exit 2, a missing path 4, a broken state file 3"
   strictEqual(help.exit, 0);
   match(help.stdout[0]!, /^Usage: scitt-audit ledger verify/);
 });
+
+Deno.test("ledger verify --state refuses a state file that is not one, naming the field, exit 3", async () => {
+  const dir = await writeLedger((await sampleLedger("cli-bad-state")).files);
+  const state = join(dir, "..", `${dir.split("/").pop()}.good.json`);
+  strictEqual((await cli("ledger", "verify", dir, "--state", state)).exit, 0);
+  const saved = JSON.parse(Deno.readTextFileSync(state));
+  const cases: [unknown, RegExp][] = [
+    [{ format: "scitt-audit-ledger-state/1", lastSeqno: 8 }, /Invalid ledger state: lastView is not a count$/],
+    [
+      { ...saved, tree: { ...saved.tree, size: 7 } },
+      /The saved ledger state cannot be used: Cannot restore a tree of 7 leaves/,
+    ],
+    [
+      { ...saved, service: { ...saved.service, cert: "garbage" } },
+      /cannot be used: the saved service certificate is not a PEM certificate$/,
+    ],
+  ];
+  for (const [content, message] of cases) {
+    const file = join(dir, "..", `${dir.split("/").pop()}.bad.json`);
+    Deno.writeTextFileSync(file, JSON.stringify(content));
+    const run = await cli("ledger", "verify", dir, "--state", file);
+    strictEqual(run.exit, 3);
+    match(run.stderr[0]!, message);
+  }
+  const fifo = await cli("ledger", "verify", dir, "--state", "/dev/null");
+  strictEqual(fifo.exit, 3);
+  match(fifo.stderr[0]!, /Cannot read \/dev\/null: not a regular file/);
+});

@@ -6,6 +6,7 @@
 
 import { AuditError } from "../../core/errors.ts";
 import {
+  checkLedgerState,
   IssuerPatterns,
   LEDGER_LEVELS,
   type LedgerAuditOptions,
@@ -115,11 +116,23 @@ function level(value: string | undefined): LedgerLevel {
   return value as LedgerLevel;
 }
 
+/** A state file is small (a frontier of at most 53 hashes, identities and the join policy): 64 MiB is plenty. */
+const MAX_STATE_BYTES = 64 * 1024 * 1024;
+
 function readState(path: string): LedgerState | undefined {
   let text: string;
   try {
+    const info = Deno.statSync(path);
+    if (!info.isFile) throw new CliError(EXIT.MALFORMED, `Cannot read ${path}: not a regular file`);
+    if (info.size > MAX_STATE_BYTES) {
+      throw new CliError(
+        EXIT.MALFORMED,
+        `Cannot read ${path}: ${info.size} bytes is too large for a ledger state file`,
+      );
+    }
     text = Deno.readTextFileSync(path);
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${(error as Error).message}`);
   }
@@ -132,7 +145,11 @@ function readState(path: string): LedgerState | undefined {
   if (typeof state !== "object" || state === null || (state as LedgerState).format !== "scitt-audit-ledger-state/1") {
     throw new CliError(EXIT.MALFORMED, `${path}: not a ledger state file (no format "scitt-audit-ledger-state/1")`);
   }
-  return state as LedgerState;
+  try {
+    return checkLedgerState(state);
+  } catch (error) {
+    throw new CliError(EXIT.MALFORMED, `${path}: ${(error as Error).message}`);
+  }
 }
 
 function writeState(path: string, state: LedgerState): void {

@@ -28,14 +28,15 @@ const TRANSITIONS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The first certificate of a PEM text; anything else is `LEDGER_TX_MALFORMED` naming what it was. */
-export function certificateFromPem(pem: string, what: string, seqno: number): Certificate {
+export function certificateFromPem(pem: string, what: string, seqno?: number): Certificate {
   try {
     const [cert] = parseCertificates(new TextEncoder().encode(pem));
     if (cert) return cert;
   } catch {
     // reported below
   }
-  throw new LedgerFormatError("LEDGER_TX_MALFORMED", `Transaction ${seqno}: ${what} is not a PEM certificate`);
+  const where = seqno === undefined ? "" : `Transaction ${seqno}: `;
+  throw new LedgerFormatError("LEDGER_TX_MALFORMED", `${where}${what} is not a PEM certificate`);
 }
 
 interface Pem {
@@ -62,7 +63,7 @@ export class IdentityTracker {
     state?: IdentityState,
   ) {
     if (!state) return;
-    const pem = (text: string, what: string): Pem => ({ pem: text, cert: certificateFromPem(text, what, 0) });
+    const pem = (text: string, what: string): Pem => ({ pem: text, cert: certificateFromPem(text, what) });
     if (state.service.cert) this.#service = pem(state.service.cert, "the saved service certificate");
     this.#status = state.service.status;
     if (state.previousIdentity) this.#previous = pem(state.previousIdentity, "the saved previous identity");

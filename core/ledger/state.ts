@@ -41,3 +41,67 @@ export interface LedgerState extends IdentityState {
   /** Counts so far. */
   readonly counts: { readonly transactions: number; readonly signatures: number; readonly entries: number };
 }
+
+function fail(detail: string): never {
+  throw new TypeError(`Invalid ledger state: ${detail}`);
+}
+
+function object(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(`${what} is not an object`);
+  return value as Record<string, unknown>;
+}
+
+function count(value: unknown, what: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) fail(`${what} is not a count`);
+  return value as number;
+}
+
+function text(value: unknown, what: string, pattern?: RegExp): string {
+  if (typeof value !== "string" || (pattern && !pattern.test(value))) fail(`${what} is not valid`);
+  return value;
+}
+
+function textOrNull(value: unknown, what: string): string | null {
+  return value === null ? null : text(value, what);
+}
+
+/**
+ * Checks the shape of a state read from a file (every field the next run relies on) and returns it typed; a
+ * state that does not fit is a `TypeError` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { checkLedgerState } from "./state.ts";
+ * import { throws } from "node:assert/strict";
+ * throws(() => checkLedgerState({ format: "scitt-audit-ledger-state/1" }), /Invalid ledger state: lastSeqno is not a count/);
+ * ```
+ */
+export function checkLedgerState(value: unknown): LedgerState {
+  const state = object(value, "the state");
+  if (state.format !== "scitt-audit-ledger-state/1") fail("format is not scitt-audit-ledger-state/1");
+  count(state.lastSeqno, "lastSeqno");
+  count(state.lastView, "lastView");
+  text(state.lastSignedTxid, "lastSignedTxid", /^\d+\.\d+$/);
+  text(state.lastSignedRoot, "lastSignedRoot", /^[0-9a-f]{64}$/);
+  const tree = object(state.tree, "tree");
+  count(tree.size, "tree.size");
+  if (!Array.isArray(tree.frontier)) fail("tree.frontier is not a list");
+  tree.frontier.forEach((h, i) => text(h, `tree.frontier[${i}]`, /^[0-9a-f]{64}$/));
+  const chunk = object(state.lastChunk, "lastChunk");
+  text(chunk.name, "lastChunk.name");
+  text(chunk.sha256, "lastChunk.sha256", /^[0-9a-f]{64}$/);
+  const service = object(state.service, "service");
+  textOrNull(service.cert, "service.cert");
+  textOrNull(service.status, "service.status");
+  textOrNull(state.previousIdentity, "previousIdentity");
+  for (const [node, pem] of Object.entries(object(state.nodeCertificates, "nodeCertificates"))) {
+    text(pem, `nodeCertificates.${node}`);
+  }
+  if (!Array.isArray(state.serviceIdentities)) fail("serviceIdentities is not a list");
+  const policy = object(state.policy, "policy");
+  for (const field of ["measurements", "hostData", "uvm", "tcb", "nodes"]) object(policy[field], `policy.${field}`);
+  if (typeof policy.opened !== "boolean") fail("policy.opened is not a boolean");
+  const counts = object(state.counts, "counts");
+  for (const field of ["transactions", "signatures", "entries"]) count(counts[field], `counts.${field}`);
+  return state as unknown as LedgerState;
+}

@@ -13,6 +13,9 @@ import { checkTxHeader, LedgerFormatError, readTxHeader, TX_HEADER_SIZE } from "
 /** Size of the chunk header. */
 export const CHUNK_HEADER_SIZE = 8;
 
+/** The smallest transaction: its header, the AES-GCM header and the public-domain size. */
+const MIN_TX_BYTES = 8 + 28 + 8;
+
 /** Where a chunk's transactions are. */
 export interface ChunkLayout {
   /** Offset of each transaction, in order. */
@@ -58,6 +61,16 @@ export function chunkPositions(bytes: Uint8Array, options: { headers: boolean })
     throw new LedgerFormatError(
       "LEDGER_POSITIONS_INVALID",
       `The positions table is ${tableSize} bytes, not a whole number of uint32 offsets`,
+    );
+  }
+  // Every transaction takes at least its headers, so a table with more offsets than that is hostile.
+  const most = Math.floor((tableOffset - CHUNK_HEADER_SIZE) / MIN_TX_BYTES);
+  if (tableSize / 4 > most) {
+    throw new LedgerFormatError(
+      "LEDGER_POSITIONS_INVALID",
+      `The positions table holds ${tableSize / 4} offsets, but ${
+        tableOffset - CHUNK_HEADER_SIZE
+      } bytes hold at most ${most} transactions`,
     );
   }
   const positions: number[] = [];

@@ -8,7 +8,7 @@
 
 import { createHash } from "node:crypto";
 import { createSHA256 } from "hash-wasm";
-import { type CcfPathInput, foldCcfPath, foldCcfPaths } from "../core/merkle.ts";
+import { type CcfPathInput, foldCcfPath, foldCcfPaths } from "../core/merkle/mod.ts";
 import { toHex } from "../core/bytes.ts";
 
 /** The figures benchmark 1 reports, each in microseconds per 30-level proof. */

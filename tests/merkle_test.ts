@@ -19,7 +19,7 @@ import {
   rfc9162NodeHash,
   sha256,
   verifyRfc9162Consistency,
-} from "../core/merkle.ts";
+} from "../core/merkle/mod.ts";
 import {
   ccfLeafReference,
   foldCcfReference,

@@ -21,7 +21,7 @@ import {
   verifyRfc9162ConsistencyReceipt,
   verifyRfc9162Receipt,
 } from "../core/receipts/rfc9162.ts";
-import { verifyRfc9162Consistency } from "../core/merkle.ts";
+import { verifyRfc9162Consistency } from "../core/merkle/mod.ts";
 import { VerificationCache } from "../core/verification_cache.ts";
 import { type CborValue, encodeCbor, tagged } from "../fixtures/_gen/cbor.ts";
 import { consistencyProof, inclusionProof, merkleTreeHash } from "./_merkle_reference.ts";

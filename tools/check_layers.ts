@@ -18,7 +18,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     "core/cbor_encode.ts",
     "core/der.ts",
     "core/pem.ts",
-    "core/merkle.ts",
+    "core/merkle/",
     "core/report/canonical_json.ts",
     "core/input_kind.ts",
   ],

@@ -9,7 +9,7 @@
  */
 
 import { toHex } from "../bytes.ts";
-import { sha256 } from "../merkle.ts";
+import { sha256 } from "../merkle/mod.ts";
 import type { GovernanceEvent, LedgerFinding } from "./model.ts";
 import { jsonObject, jsonValue, keyText, stringField, TABLE } from "./tables.ts";
 import type { LedgerTransaction, TableWrites } from "./transaction.ts";

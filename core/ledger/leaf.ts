@@ -9,7 +9,7 @@
  */
 
 import { concat } from "../bytes.ts";
-import { sha256 as wasmSha256 } from "../merkle.ts";
+import { sha256 as wasmSha256 } from "../merkle/mod.ts";
 import { ENTRY_TYPE, LedgerFormatError, type LedgerTransaction } from "./transaction.ts";
 
 /** Inputs from this size up are hashed natively (where the runtime has native hashing). */

@@ -8,7 +8,7 @@
  */
 
 import { fromHex, toHex } from "../bytes.ts";
-import { ccfNodeHash } from "../merkle.ts";
+import { ccfNodeHash } from "../merkle/mod.ts";
 import { LedgerFormatError } from "./transaction.ts";
 
 interface Node {
@@ -30,7 +30,7 @@ export interface TreeState {
  * @example
  * ```ts
  * import { CcfTree } from "./tree.ts";
- * import { ccfNodeHash } from "../merkle.ts";
+ * import { ccfNodeHash } from "../merkle/mod.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  * const [a, b, c] = [1, 2, 3].map((i) => new Uint8Array(32).fill(i)) as [Uint8Array, Uint8Array, Uint8Array];
  * const tree = new CcfTree();

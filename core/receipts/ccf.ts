@@ -10,7 +10,7 @@ import { type CborKey, type CborValue, decodeCbor } from "../cbor.ts";
 import { equalBytes, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { VerificationError } from "../errors.ts";
-import { ccfLeafHash, type CcfPathStep, foldCcfPath } from "../merkle.ts";
+import { ccfLeafHash, type CcfPathStep, foldCcfPath } from "../merkle/mod.ts";
 import { coseAlgorithm } from "../cose/algorithms.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
@@ -20,7 +20,7 @@ import type { VerificationCache } from "../verification_cache.ts";
 /** The vds value of CCF receipts. */
 export const VDS_CCF = 2;
 
-export { ccfLeafHash, foldCcfPath } from "../merkle.ts";
+export { ccfLeafHash, foldCcfPath } from "../merkle/mod.ts";
 /** Limits on attacker-controlled counts (spec: ccf-receipts §9). */
 export const CCF_LIMITS = { maxPathLength: 64, maxProofs: 8, maxEvidenceBytes: 1024 } as const;
 

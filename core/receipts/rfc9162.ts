@@ -1,6 +1,6 @@
 /**
  * COSE Receipts for RFC9162_SHA256 (vds = 1, RFC 9942): decoding the inclusion and consistency proofs under
- * label 396 with every count and length bounded, recomputing the Merkle root through `core/merkle.ts`, and
+ * label 396 with every count and length bounded, recomputing the Merkle root through `core/merkle/`, and
  * verifying the receipt signature over that detached root (spec: merkle-rfc9162 §5).
  *
  * @module
@@ -16,7 +16,7 @@ import { type CoseAlgorithm, coseAlgorithm } from "../cose/algorithms.ts";
 import { kidText } from "../cose/key.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, sigStructure, strippedStatement } from "../cose/sign1.ts";
-import { rfc9162ConsistencyRoots, rfc9162InclusionRoot, rfc9162LeafHash } from "../merkle.ts";
+import { rfc9162ConsistencyRoots, rfc9162InclusionRoot, rfc9162LeafHash } from "../merkle/mod.ts";
 import type { VerificationCache } from "../verification_cache.ts";
 import type { ServiceKey } from "./trust_store.ts";
 

@@ -8,7 +8,7 @@
 import { equalBytes, fromBase64, toBase64, toHex, utf8 } from "../bytes.ts";
 import { sha256 } from "../crypto/digest.ts";
 import { AuditError } from "../errors.ts";
-import { rfc9162InclusionRoot, rfc9162LeafHash } from "../merkle.ts";
+import { rfc9162InclusionRoot, rfc9162LeafHash } from "../merkle/mod.ts";
 import { canonicalJson } from "../report/canonical_json.ts";
 import { failStep } from "./_fail.ts";
 import { verifySigstoreSignature } from "./_signature.ts";

@@ -17,7 +17,7 @@ import { sha256 } from "../core/crypto/digest.ts";
 import { encodePem } from "../core/pem.ts";
 import { encodeCbor } from "../fixtures/_gen/cbor.ts";
 import { issueCertificate, toPem } from "../fixtures/_gen/certificate.ts";
-import { encodeSequence, encodeTlv } from "../fixtures/_gen/der_writer.ts";
+import { encodeSequence, encodeTlv } from "../core/der_encode.ts";
 import { P256 } from "../fixtures/_gen/ec.ts";
 import { ecKeyFromScalar, type EcKeyPair } from "../fixtures/_gen/ecdsa.ts";
 

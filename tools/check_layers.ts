@@ -16,6 +16,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   [
     "core/cbor.ts",
     "core/cbor_encode.ts",
+    "core/der_encode.ts",
     "core/der.ts",
     "core/pem.ts",
     "core/merkle/",

@@ -7,7 +7,7 @@
 import { concat, fromBase64, toBase64Url } from "../bytes.ts";
 import { DER, derBitString, derChildren, derOid, derUnsigned, expectTag, readDer } from "../der.ts";
 import { AuditError } from "../errors.ts";
-import { tlv, unsignedInteger } from "./_der_writer.ts";
+import { encodeTlv as tlv, encodeUnsigned as unsignedInteger } from "../der_encode.ts";
 
 /** A named elliptic curve for ECDSA. */
 export type EcCurve = "P-256" | "P-384" | "P-521";

@@ -1,7 +1,8 @@
 /**
- * A reproducible `.tar.gz` writer (POSIX ustar): entries in the order given, owner 0:0, modification time 0,
- * mode 0755 or 0644, gzip without a file name or time. The same files give the same bytes, so an archive's
- * SHA-256 can be recomputed by anyone who rebuilds it.
+ * The one tar writer (POSIX ustar), for the air-gap kit and the fixtures' artifact: entries in the order given,
+ * owner 0:0, a fixed modification time (0 unless given), mode 0755 or 0644, and for `.tar.gz` gzip without a
+ * file name or time. The same files give the same bytes, so an archive's SHA-256 can be recomputed by anyone who
+ * rebuilds it.
  *
  * @module
  */
@@ -16,13 +17,21 @@ export interface TarEntry {
   readonly executable?: boolean;
 }
 
+/** Options of {@linkcode tar}. */
+export interface TarOptions {
+  /** Modification time of every entry, seconds since the epoch (default 0). */
+  readonly mtime?: number;
+  /** Owner and group name (default `root`; `""` leaves them empty). */
+  readonly ownerName?: string;
+}
+
 const BLOCK = 512;
 
 function octal(value: number, width: number): string {
   return value.toString(8).padStart(width - 1, "0") + "\0";
 }
 
-function header(entry: TarEntry): Uint8Array {
+function header(entry: TarEntry, options: TarOptions): Uint8Array {
   const block = new Uint8Array(BLOCK);
   const put = (offset: number, text: string) => block.set(new TextEncoder().encode(text), offset);
   const isDir = entry.bytes === undefined;
@@ -33,23 +42,33 @@ function header(entry: TarEntry): Uint8Array {
   put(108, octal(0, 8)); // uid
   put(116, octal(0, 8)); // gid
   put(124, octal(entry.bytes?.length ?? 0, 12));
-  put(136, octal(0, 12)); // mtime
+  put(136, octal(options.mtime ?? 0, 12));
   put(148, "        "); // checksum placeholder
   put(156, isDir ? "5" : "0");
   put(257, "ustar\0");
   put(263, "00");
-  put(265, "root");
-  put(297, "root");
+  const owner = options.ownerName ?? "root";
+  put(265, owner);
+  put(297, owner);
   const sum = block.reduce((a, b) => a + b, 0);
   put(148, sum.toString(8).padStart(6, "0") + "\0 ");
   return block;
 }
 
-/** The uncompressed tar stream of the entries. */
-export function tar(entries: readonly TarEntry[]): Uint8Array {
+/**
+ * The uncompressed tar stream of the entries.
+ *
+ * @example
+ * ```ts
+ * import { tar } from "./tar.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(tar([{ path: "a.txt", bytes: new Uint8Array([104, 105]) }]).length, 4 * 512);
+ * ```
+ */
+export function tar(entries: readonly TarEntry[], options: TarOptions = {}): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const entry of entries) {
-    parts.push(header(entry));
+    parts.push(header(entry, options));
     if (entry.bytes) {
       parts.push(entry.bytes);
       const pad = (BLOCK - (entry.bytes.length % BLOCK)) % BLOCK;

@@ -6,11 +6,13 @@
  */
 
 import { basename, dirname, isAbsolute, join } from "node:path";
+import { toHex } from "../core/bytes.ts";
 import { isBundle, readBundle, resolveMemberPath } from "../core/bundle/mod.ts";
+import { sha256 } from "../core/crypto/digest.ts";
 import { loadPlaybook, type Playbook, PlaybookError, runPlaybook } from "../core/playbook/mod.ts";
 import type { AuditReport } from "../core/report/model.ts";
 import { CliError, EXIT } from "./exit.ts";
-import { readInput } from "./io.ts";
+import { cleanMessage, readInput } from "./io.ts";
 import { VERSION } from "./version.ts";
 
 /** Where a playbook's files come from. */
@@ -25,6 +27,10 @@ export interface OpenedAudit {
   readonly playbook: Playbook;
   /** Whether it came from a bundle. */
   readonly bundled: boolean;
+  /** The bundle's SHA-256 (hex), when it came from a bundle. */
+  readonly bundleSha256?: string;
+  /** The SHA-256 (hex) of the file opened: the bundle, or the playbook. */
+  readonly sha256: string;
   /** Reads a file the playbook names. */
   read(path: string): Promise<Uint8Array>;
   /**
@@ -36,10 +42,12 @@ export interface OpenedAudit {
 
 async function fileExists(path: string): Promise<boolean> {
   try {
-    return (await Deno.stat(path)).isFile;
+    const info = await Deno.stat(path);
+    // A device, pipe or folder is named but refused when read, with its own message.
+    return info.isFile || !info.isDirectory;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${cleanMessage(error)}`);
   }
 }
 
@@ -64,12 +72,25 @@ function bundleSource(bundlePath: string, playbook: string, files: ReadonlyMap<s
   };
 }
 
+/** Whether a bundle's signing-key path stays in the bundle's folder: relative, no `..`, no drive or root. */
+function isBesideBundle(path: string): boolean {
+  if (isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.startsWith("~")) return false;
+  return path.split(/[\\/]/).every((part) => part !== "..");
+}
+
 /**
  * Opens a playbook file or a bundle: verifies the bundle, loads and checks the playbook. A file the playbook
  * names that does not exist is exit 4; a malformed playbook or bundle is an {@linkcode AuditError} (exit 3).
  */
-export async function openAudit(path: string): Promise<OpenedAudit> {
+export async function openAudit(path: string, options: { readonly expectSha256?: string } = {}): Promise<OpenedAudit> {
   const bytes = await readInput(path);
+  const digest = toHex(await sha256(bytes));
+  if (options.expectSha256 !== undefined && digest !== options.expectSha256) {
+    throw new CliError(
+      EXIT.FAILED,
+      `${path}: SHA-256 is ${digest}, not the ${options.expectSha256} given with --expect-sha256; nothing was run`,
+    );
+  }
   let source: Source;
   let playbookBytes = bytes;
   let file = basename(path);
@@ -84,12 +105,21 @@ export async function openAudit(path: string): Promise<OpenedAudit> {
   }
   try {
     const playbook = await loadPlaybook(playbookBytes, { file, exists: source.exists });
-    const key = playbook.report.signingKey?.path;
+    const key = playbook.report.signingKey;
+    if (key !== undefined && bundled && !isBesideBundle(key.path)) {
+      throw new CliError(
+        EXIT.MALFORMED,
+        `${key.at}: a bundle's report.signing-key may only name a file beside the bundle, not '${key.path}'; ` +
+          `give your own key with --signing-key FILE`,
+      );
+    }
     return {
       playbook,
       bundled,
+      sha256: digest,
+      ...(bundled ? { bundleSha256: digest } : {}),
       read: source.read,
-      ...(key !== undefined ? { signingKeyPath: isAbsolute(key) ? key : join(dirname(path), key) } : {}),
+      ...(key !== undefined ? { signingKeyPath: isAbsolute(key.path) ? key.path : join(dirname(path), key.path) } : {}),
     };
   } catch (error) {
     if (error instanceof PlaybookError && error.code === "PLAYBOOK_FILE_MISSING") {

@@ -16,8 +16,8 @@ import { reportCommand } from "./commands/report.ts";
 import { runCommand } from "./commands/run.ts";
 import { sigstoreCommand } from "./commands/sigstore.ts";
 import { verifyCommand } from "./commands/verify.ts";
-import { CliError, EXIT, exitFor } from "./exit.ts";
-import { type Io, processIo } from "./io.ts";
+import { CliError, EXIT, exitFor, usage } from "./exit.ts";
+import { cleanMessage, type Io, parseSize, processIo, setMaxInputSize } from "./io.ts";
 import type { Command } from "./options.ts";
 import { VERSION } from "./version.ts";
 
@@ -43,7 +43,9 @@ Usage: scitt-audit <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'scitt-audit <command> --help' for a command's options.
+Run 'scitt-audit <command> --help' (or 'scitt-audit help <command>') for a command's options.
+Global option: --max-input-size SIZE  the largest file read (default 256M; e.g. 1G); devices, pipes and
+directories are never read as files.
 Nothing is fetched: keys and trust anchors come only from files you name. The one exception is 'collect',
 the connected-side command that fetches evidence into a bundle, run with network access of its own.
 
@@ -62,8 +64,16 @@ Exit status: 0 all checks pass; 1 a check failed; 2 usage error; 3 malformed inp
  * ```
  */
 export async function runCli(args: string[], io: Io): Promise<number> {
-  const [name, ...rest] = args;
   try {
+    const [name, ...rest] = takeMaxInputSize(args);
+    if (name === "help" && rest.length > 0) {
+      const command = COMMANDS.find((c) => c.name === rest[0]);
+      if (!command) {
+        throw usage(`help: unknown command '${rest[0]}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+      }
+      io.out(command.help);
+      return EXIT.OK;
+    }
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       io.out(help());
       return name === undefined ? EXIT.USAGE : EXIT.OK;
@@ -79,19 +89,49 @@ export async function runCli(args: string[], io: Io): Promise<number> {
     }
     return await command.run(rest, io);
   } catch (error) {
+    // A reader that stops early (`scitt-audit inspect x | head -1`) is not an error of this tool.
+    if (error instanceof Deno.errors.BrokenPipe) return EXIT.OK;
     if (error instanceof CliError) {
-      io.err(`scitt-audit: ${error.message}`);
+      io.err(`scitt-audit: ${cleanMessage(error)}`);
       return error.exit;
     }
     if (error instanceof AuditError) {
-      io.err(`scitt-audit: ${error.message}`);
+      io.err(`scitt-audit: ${cleanMessage(error)}`);
       return exitFor(error);
     }
-    io.err(
-      `scitt-audit: internal error: ${error instanceof Error ? error.message : String(error)} (please report this)`,
-    );
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      io.err("scitt-audit: the input is nested too deeply to process");
+      return EXIT.MALFORMED;
+    }
+    io.err(`scitt-audit: internal error: ${cleanMessage(error)} (please report this)`);
     return EXIT.INTERNAL;
+  } finally {
+    setMaxInputSize(undefined);
   }
+}
+
+/** Removes the global `--max-input-size SIZE` option (anywhere before `--`) and applies it for this run. */
+function takeMaxInputSize(args: readonly string[]): string[] {
+  const rest: string[] = [];
+  let value: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg === "--max-input-size") {
+      value = args[++i];
+      if (value === undefined) throw usage("--max-input-size needs a size, e.g. 512M or 1G");
+    } else if (arg.startsWith("--max-input-size=")) value = arg.slice("--max-input-size=".length);
+    else rest.push(arg);
+  }
+  if (value !== undefined) {
+    const bytes = parseSize(value);
+    if (bytes === undefined) throw usage(`--max-input-size must be a size such as 512M or 1G; found '${value}'`);
+    setMaxInputSize(bytes);
+  }
+  return rest;
 }
 
 if (import.meta.main) {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { lookOfNonCbor } from "../core/input_kind.ts";
 import { CliError, EXIT } from "./exit.ts";
 
 /** The file name endings a directory is searched for. */
@@ -67,4 +68,31 @@ export async function listStatementFiles(args: readonly string[]): Promise<strin
     }
   }
   return files;
+}
+
+/** Error codes of a file that did not decode as a COSE_Sign1 at all. */
+const UNDECODABLE = new Set(["CBOR_MALFORMED", "CBOR_LIMIT_EXCEEDED", "COSE_MALFORMED", "STATEMENT_MALFORMED"]);
+
+/**
+ * Rewords a decoding failure of a statement file that is plainly something else (JSON, PEM, ZIP, text):
+ * "statement.json: this is JSON text, not a COSE_Sign1 (CBOR)". Other errors are returned unchanged.
+ */
+export function explainUndecodable(
+  file: string,
+  error: { code: string; message: string },
+): { code: string; message: string } {
+  if (!UNDECODABLE.has(error.code)) return error;
+  let head: Uint8Array;
+  try {
+    using f = Deno.openSync(file, { read: true });
+    const buffer = new Uint8Array(512);
+    const n = f.readSync(buffer) ?? 0;
+    head = buffer.subarray(0, n);
+  } catch {
+    return error;
+  }
+  const look = lookOfNonCbor(head);
+  return look === undefined
+    ? error
+    : { code: error.code, message: `${file}: this is ${look}, not a COSE_Sign1 (CBOR)` };
 }

@@ -7,7 +7,7 @@
 import { AuditError } from "../core/errors.ts";
 import { importKeySet, type KeyImport } from "../core/receipts/import_keys.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
-import { CliError, exitFor, usage } from "./exit.ts";
+import { CliError, EXIT, exitFor, usage } from "./exit.ts";
 import { readInput } from "./io.ts";
 
 /** One `--keys` argument. */
@@ -54,6 +54,15 @@ export async function loadTrustStore(
       }
       throw error;
     }
+  }
+  const noKeys = imports.find((k) => k.format === "transparency-configuration" && !store.hasIssuer(k.issuers[0]!));
+  if (noKeys) {
+    throw new CliError(
+      EXIT.MALFORMED,
+      `${noKeys.file}: a transparency configuration names issuer '${
+        noKeys.issuers[0]
+      }' but holds no keys; give that service's /jwks or /.well-known/scitt-keys file with --keys`,
+    );
   }
   return { store, imports };
 }

@@ -82,7 +82,9 @@ export type ErrorCode =
   | "SIGSTORE_TLOG_BODY_MISMATCH"
   | "SIGSTORE_ARTIFACT_MISMATCH"
   | "SIGSTORE_SIGNATURE_INVALID"
-  | "SIGSTORE_IDENTITY_MISMATCH";
+  | "SIGSTORE_IDENTITY_MISMATCH"
+  | "PAYLOAD_MISMATCH"
+  | "CERTIFICATE_NOT_VALID";
 
 /**
  * An error about evidence or configuration, carrying a stable {@linkcode ErrorCode}.

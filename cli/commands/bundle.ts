@@ -9,12 +9,15 @@ import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { toHex } from "../../core/bytes.ts";
 import { encodeBundle, readBundle, resolveMemberPath } from "../../core/bundle/mod.ts";
 import { sha256 } from "../../core/crypto/digest.ts";
+import { signBundle } from "../../core/report/bundle_signature.ts";
+import { importAuditorKey } from "../../core/report/signing_key.ts";
 import { openAudit } from "../audit.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
-import { type Io, readInput } from "../io.ts";
+import { cleanMessage, type Io, readInput } from "../io.ts";
+import { writeProblem } from "../report_output.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
 
-const HELP = `Usage: scitt-audit bundle pack <playbook.yaml> -o <audit.bundle>
+const HELP = `Usage: scitt-audit bundle pack <playbook.yaml> -o <audit.bundle> [--sign KEY [--issuer NAME]]
        scitt-audit bundle list <audit.bundle> [--json]
 
 pack  checks the playbook, then writes one file holding it and every file it names (statements, key files,
@@ -27,6 +30,9 @@ list  verifies a bundle (layout, member paths, every SHA-256) and lists its memb
 
 Options:
   -o, --out FILE  the bundle to write (pack)
+  --sign KEY      also write <audit.bundle>.cose: the bundle's SHA-256 signed with this private key (PKCS#8 PEM
+                  or private JWK; 'scitt-audit keys generate' makes one), checked by 'run --bundle-key'
+  --issuer NAME   iss of that signature (default: the key's kid)
   --json          print the manifest as JSON (list)
   -h, --help      this help
 
@@ -35,6 +41,15 @@ a path outside the bundle); 4 a named file is missing or the bundle cannot be wr
 
 function memberPath(root: string, absolute: string): string {
   return relative(root, absolute).split(sep).join("/");
+}
+
+function realPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw new CliError(EXIT.MISSING, `Cannot read ${path}: file not found`);
+    throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${cleanMessage(error)}`);
+  }
 }
 
 function commonFolder(paths: readonly string[]): string {
@@ -49,7 +64,14 @@ function commonFolder(paths: readonly string[]): string {
   return first.slice(0, n).join(sep) || sep;
 }
 
-async function pack(playbookPath: string, out: string, io: Io): Promise<number> {
+async function pack(
+  playbookPath: string,
+  out: string,
+  io: Io,
+  sign?: { readonly key: string; readonly issuer?: string },
+): Promise<number> {
+  // The signing key is read and checked before anything is packed.
+  const key = sign ? await importAuditorKey(await readInput(sign.key), { what: `packer key ${sign.key}` }) : undefined;
   const opened = await openAudit(playbookPath);
   if (opened.bundled) throw usage(`bundle pack: ${playbookPath} is already a bundle`);
   const playbook = opened.playbook;
@@ -61,6 +83,17 @@ async function pack(playbookPath: string, out: string, io: Io): Promise<number> 
   const playbookAbsolute = resolve(playbookPath);
   const absolute = playbook.files.map((f) => resolve(dirname(playbookAbsolute), f.path));
   const root = commonFolder([playbookAbsolute, ...absolute]);
+  const realRoot = realPath(root);
+  for (const [i, file] of playbook.files.entries()) {
+    const real = realPath(absolute[i]!);
+    const inside = relative(realRoot, real);
+    if (inside.startsWith("..") || isAbsolute(inside)) {
+      throw new CliError(
+        EXIT.MALFORMED,
+        `${file.at}: '${file.path}' is a symbolic link to ${real}, outside the playbook's folder ${root}; a bundle holds only files inside it`,
+      );
+    }
+  }
   const playbookMember = memberPath(root, playbookAbsolute);
   const members = new Map<string, Uint8Array>([[playbookMember, await readInput(playbookPath)]]);
   for (const [i, file] of playbook.files.entries()) {
@@ -74,9 +107,19 @@ async function pack(playbookPath: string, out: string, io: Io): Promise<number> 
   try {
     await Deno.writeFile(out, bytes);
   } catch (error) {
-    throw new CliError(EXIT.MISSING, `Cannot write ${out}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, writeProblem(out, error));
   }
   io.out(`Packed ${members.size} files (${bytes.length} bytes) into ${out}; playbook ${playbookMember}`);
+  if (key) {
+    const iat = Math.floor(Date.now() / 1000);
+    const cose = await signBundle(bytes, key, { issuer: sign?.issuer ?? key.kid, iat });
+    try {
+      await Deno.writeFile(`${out}.cose`, cose);
+    } catch (error) {
+      throw new CliError(EXIT.MISSING, writeProblem(`${out}.cose`, error));
+    }
+    io.out(`Signed with key ${key.kid}: ${out}.cose`);
+  }
   io.out(`SHA-256 of the bundle: ${toHex(await sha256(bytes))}`);
   return EXIT.OK;
 }
@@ -100,6 +143,8 @@ async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs("bundle", args, {
     out: { type: "string", short: "o" },
     json: { type: "boolean" },
+    sign: { type: "string" },
+    issuer: { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -110,7 +155,11 @@ async function run(args: string[], io: Io): Promise<number> {
   if (rest.length > 0 || target === undefined) throw usage("bundle: expected 'pack <playbook> -o FILE' or 'list FILE'");
   if (action === "pack") {
     if (values.out === undefined) throw usage("bundle pack: name the bundle to write with -o FILE");
-    return await pack(target, values.out, io);
+    if (values.issuer !== undefined && values.sign === undefined) throw usage("bundle pack: --issuer needs --sign KEY");
+    const sign = values.sign === undefined
+      ? undefined
+      : { key: values.sign, ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) };
+    return await pack(target, values.out, io, sign);
   }
   if (action === "list") return await list(target, values.json ?? false, io);
   throw usage(`bundle: unknown action '${action}'; expected pack or list`);

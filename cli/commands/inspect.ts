@@ -7,12 +7,13 @@
 
 import { type AttestationDescription, describeAttestation } from "../../core/attestation/describe.ts";
 import { AuditError } from "../../core/errors.ts";
+import { lookOfNonCbor } from "../../core/input_kind.ts";
 import { type CoseDescription, describeCose, type Json } from "../../core/cose/describe.ts";
 import { CliError, EXIT, exitFor, usage } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
 
-const HELP = `Usage: scitt-audit inspect <file> [--json]
+const HELP = `Usage: scitt-audit inspect <file | -> [--json]
 
 Shows, field by field and without verifying anything (use 'scitt-audit verify' or a playbook for that):
 
@@ -25,7 +26,7 @@ Shows, field by field and without verifying anything (use 'scitt-audit verify' o
                     its node_id, the report, the VCEK / ASK / ARK certificates and the UVM endorsement
   an MAA token      a JWT as text: its header, its claims (times also in UTC) and its signature size
 
-The form is recognised from the file's bytes.
+The form is recognised from the file's bytes; '-' reads standard input (with the same size limit).
 
   --json        print the description as one JSON object (byte strings as hex)
   -h, --help    this help
@@ -101,15 +102,29 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length !== 1) throw usage("inspect: name exactly one file; see 'scitt-audit inspect --help'");
   const file = positionals[0]!;
-  const bytes = await readInput(file);
+  const bytes = await readInput(file, { stdin: true });
   let attestation: AttestationDescription | undefined;
   let cose: CoseDescription | undefined;
   try {
     attestation = describeAttestation(bytes);
-    if (!attestation) cose = describeCose(bytes);
   } catch (error) {
     if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
     throw error;
+  }
+  if (!attestation) {
+    try {
+      cose = describeCose(bytes);
+    } catch (error) {
+      if (!(error instanceof AuditError)) throw error;
+      const look = lookOfNonCbor(bytes);
+      if (look !== undefined) {
+        throw new CliError(
+          EXIT.MALFORMED,
+          `${file}: this is ${look}, not a COSE_Sign1 (CBOR) or attestation evidence 'inspect' knows`,
+        );
+      }
+      throw new CliError(exitFor(error), `${file}: ${error.message}`);
+    }
   }
   if (values.json) io.out(JSON.stringify({ file, ...(attestation ?? cose) }));
   else if (attestation) renderAttestation(io, attestation);

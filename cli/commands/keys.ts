@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { utf8 } from "../../core/bytes.ts";
 import { generateAuditorKey, REPORT_ALGORITHMS, type ReportAlgorithm } from "../../core/report/signing_key.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
-import type { Io } from "../io.ts";
+import { cleanMessage, type Io } from "../io.ts";
+import { writeProblem } from "../report_output.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit keys generate [--alg ES256|ES384|EdDSA] [--out DIR] [--name NAME]
@@ -45,7 +46,7 @@ async function writeNew(path: string, text: string, mode: number): Promise<void>
     await Deno.writeFile(path, utf8(text), { createNew: true, mode });
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists) throw existing(path);
-    throw new CliError(EXIT.MISSING, `Cannot write ${path}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, writeProblem(path, error));
   }
 }
 
@@ -59,7 +60,7 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, `Cannot read ${path}: ${cleanMessage(error)}`);
   }
 }
 
@@ -96,7 +97,7 @@ async function run(args: string[], io: Io): Promise<number> {
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (error) {
-    throw new CliError(EXIT.MISSING, `Cannot create ${dir}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, writeProblem(dir, error));
   }
   await writeNew(privatePath, pair.privatePem, 0o600);
   await writeNew(publicPath, pair.publicPem, 0o644);

@@ -13,13 +13,29 @@ import {
   type UnauthorizedReceiptBehavior,
 } from "../../core/receipts/policy.ts";
 import type { KeyImport } from "../../core/receipts/import_keys.ts";
-import type { StatementReport } from "../../core/statement.ts";
+import { type CborInput, encodeCbor } from "../../core/cbor_encode.ts";
+import { HEADER } from "../../core/cose/labels.ts";
+import { type CoseSign1, decodeCoseSign1 } from "../../core/cose/sign1.ts";
+import { AuditError, type ErrorCode, isMalformedCode } from "../../core/errors.ts";
+import type { TrustStore } from "../../core/receipts/trust_store.ts";
+import { type Certificate, parseCertificates } from "../../core/x509/certificate.ts";
+import { parseUtcTime } from "../../core/playbook/mod.ts";
+import {
+  identityMatches,
+  identityMatchesPattern,
+  leafValidityProblem,
+  payloadProblem,
+  rootProblem,
+  signerFacts,
+  signerMatches,
+} from "../../core/signer_policy.ts";
+import { type StatementReport, verifyTransparentStatement } from "../../core/statement.ts";
 import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
-import { EXIT, type ExitStatus, usage, worstExit } from "../exit.ts";
-import { baseName, type Io, paint } from "../io.ts";
+import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
+import { baseName, cleanText, type Io, paint, readInput } from "../io.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
 import { ProgressBar } from "../progress.ts";
-import { listStatementFiles } from "../statement_files.ts";
+import { explainUndecodable, listStatementFiles } from "../statement_files.ts";
 import { loadTrustStore } from "../trust.ts";
 
 const HELP = `Usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]
@@ -44,12 +60,33 @@ Receipt policy (defaults as in the SDKs, except the authorized domains):
   --authorized-receipt-behavior B    VerifyAnyMatching | VerifyAllMatching (default) | RequireAll
   --unauthorized-receipt-behavior B  VerifyAll | IgnoreAll | FailIfPresent (default)
 
+Signer and time (checked after the statement and its receipts verify; a mismatch makes it invalid, exit 1):
+  --signer DID                       accept only this issuer (a did:x509 DID; '*' matches any run of
+                                     characters, e.g. 'did:x509:0:sha256:abc::*'); repeatable, any may match
+  --certificate-identity ID          the x5chain leaf must have this identity: its subject DN, a SAN (an
+                                     email, DNS name or URI) or an EKU OID, optionally typed as subject:,
+                                     email:, dns:, uri:, dn: or eku:; repeatable, any may match
+  --certificate-identity-regexp RE   the same, by a regular expression (anchor it with ^...$)
+  --at TIME                          evaluate at this ISO-8601 UTC time: the leaf certificate's validity
+                                     then is reported (outside it: a warning; an error with --strict)
+  --strict                           a leaf certificate not valid at --at makes the statement invalid
+  --x509-roots FILE                  the x5chain must end in a root from this PEM or DER file and be a
+                                     valid chain to it; repeatable
+  --receipt FILE                     a detached receipt (COSE_Sign1) for the statement, verified as if it
+                                     were in its header 394 (one statement only); repeatable
+  --payload FILE                     the detached artifact: for a hash envelope (labels 258/259/260) its
+                                     digest must equal the registered payload; otherwise it must equal the
+                                     attached payload byte for byte (one statement only)
+
 Bulk verification:
   --workers N     verify in N worker threads (default: auto, one per core, 2 to 4, from ${LARGE_SET}
                   statements up; 1 below that)
 
 Output:
   --json          one JSON object: {"policy", "keys", "statements": [...]}, streamed as verified
+  --json-lines    JSON Lines: one object per statement, as in "statements" (its "file" is the path as
+                  given), in the order given, then one summary line:
+                  {"summary": {"statements", "valid", "invalid", "exit"}, "policy", "keys"}
   -v, --verbose   explain each step
   -q, --quiet     print only failures
   -h, --help      this help
@@ -96,7 +133,9 @@ function choosePolicy(values: Record<string, unknown>, keyIssuers: readonly stri
 }
 
 function jsonStatement(outcome: Outcome): unknown {
-  if ("error" in outcome) return { file: outcome.file, valid: false, error: outcome.error };
+  if ("error" in outcome) {
+    return { file: outcome.file, valid: false, error: explainUndecodable(outcome.file, outcome.error) };
+  }
   const r = outcome.report;
   const s = r.statement;
   return {
@@ -144,14 +183,15 @@ function reasonOf(r: StatementReport): string {
   return `${failures[0]} (and ${failures.length - 1} more: see -v or --json)`;
 }
 
-function printHuman(io: Io, outcome: Outcome, verbose: boolean, quiet: boolean): void {
-  const name = baseName(outcome.file);
+function printHuman(io: Io, outcome: Outcome, verbose: boolean, quiet: boolean, bulk: boolean): void {
+  // One statement is named by its file name; many by their paths as given, so two a.cose stay apart.
+  const name = bulk ? outcome.file : baseName(outcome.file);
   const bad = paint(io, "red", "invalid");
   if ("error" in outcome) {
     io.out(
-      `${
-        outcome.exit === EXIT.MISSING ? paint(io, "red", "missing") : paint(io, "red", "error  ")
-      }  ${name}  ${outcome.error.message}`,
+      `${outcome.exit === EXIT.MISSING ? paint(io, "red", "missing") : paint(io, "red", "error  ")}  ${name}  ${
+        cleanText(explainUndecodable(outcome.file, outcome.error).message)
+      }`,
     );
     return;
   }
@@ -161,7 +201,9 @@ function printHuman(io: Io, outcome: Outcome, verbose: boolean, quiet: boolean):
   const about = [s.subject ?? "(no subject)", s.svn !== undefined ? `svn ${s.svn}` : undefined].filter(Boolean).join(
     " ",
   );
-  io.out(r.valid ? `${paint(io, "green", "valid  ")}  ${name}  ${about}` : `${bad}  ${name}  ${reasonOf(r)}`);
+  io.out(
+    r.valid ? `${paint(io, "green", "valid  ")}  ${name}  ${about}` : `${bad}  ${name}  ${cleanText(reasonOf(r))}`,
+  );
   if (verbose) {
     io.out(
       `  statement: ${s.alg}, ${s.layout} claims, issuer ${s.issuer ?? "(none)"}${
@@ -193,7 +235,7 @@ function printHuman(io: Io, outcome: Outcome, verbose: boolean, quiet: boolean):
         rc.signedAt ? ` (${rc.signedAt})` : ""
       }`
       : "";
-    const reason = rc.error && !rc.valid ? `  ${rc.error.message}` : "";
+    const reason = rc.error && !rc.valid ? `  ${cleanText(rc.error.message)}` : "";
     if (quiet && rc.valid) continue;
     io.out(`  receipt ${rc.index}  ${status}  ${rc.issuer}  ${where}${reason}`.trimEnd());
     if (verbose) {
@@ -241,7 +283,16 @@ async function run(args: string[], io: Io): Promise<number> {
     "authorized-receipt-behavior": { type: "string" },
     "unauthorized-receipt-behavior": { type: "string" },
     workers: { type: "string" },
+    signer: { type: "string", multiple: true },
+    "certificate-identity": { type: "string", multiple: true },
+    "certificate-identity-regexp": { type: "string", multiple: true },
+    at: { type: "string" },
+    strict: { type: "boolean" },
+    payload: { type: "string" },
+    "x509-roots": { type: "string", multiple: true },
+    receipt: { type: "string", multiple: true },
     json: { type: "boolean" },
+    "json-lines": { type: "boolean" },
     verbose: { type: "boolean", short: "v" },
     quiet: { type: "boolean", short: "q" },
     help: { type: "boolean", short: "h" },
@@ -260,13 +311,23 @@ async function run(args: string[], io: Io): Promise<number> {
   const choice = choosePolicy(values, store.issuers());
   const files = await listStatementFiles(positionals);
   const workers = chooseWorkers(values.workers, files.length);
-  const outcomes = workers === 1
+  const receipts = values.receipt ?? [];
+  if (receipts.length > 0 && files.length !== 1) throw usage("verify: --receipt needs exactly one statement");
+  let outcomes: AsyncIterable<Outcome> = receipts.length > 0
+    ? withDetachedReceipts(files[0]!, receipts, store, choice.policy)
+    : workers === 1
     ? verifyInThread(files, fileVerifier(store, choice.policy).verify)
     : verifyInWorkers(files, { keys, trustListSigners, policy: choice.policy }, { workers });
+  if (keys.length === 0) outcomes = await withoutKeys(outcomes);
+  const pins = await signerPins(values, files.length);
+  if (pins) outcomes = applyPins(outcomes, pins);
 
   const verbose = values.verbose ?? false;
   const quiet = values.quiet ?? false;
   const json = values.json ?? false;
+  const lines = values["json-lines"] ?? false;
+  if (json && lines) throw usage("verify: --json and --json-lines cannot be combined");
+  if (lines) return await printJsonLines(io, outcomes, imports, choice);
   if (json) {
     const head = JSON.stringify({
       policy: { ...choice.policy, authorizedDomainsFrom: choice.domainsFrom },
@@ -285,7 +346,7 @@ async function run(args: string[], io: Io): Promise<number> {
       if (json) io.write(`${count > 0 ? "," : ""}${JSON.stringify(jsonStatement(outcome))}`);
       else {
         progress?.clear();
-        printHuman(io, outcome, verbose, quiet);
+        printHuman(io, outcome, verbose, quiet, files.length > 1);
       }
       count++;
       if (outcome.exit === EXIT.OK) valid++;
@@ -298,6 +359,222 @@ async function run(args: string[], io: Io): Promise<number> {
   if (json) io.out("]}");
   else if (!quiet && count > 1) io.out(`${valid} valid, ${count - valid} not valid (${count} statements)`);
   return worstExit([...exits]);
+}
+
+/**
+ * Verifies one statement with detached receipts added to its header 394 (the unprotected header, which neither
+ * the signature nor the receipts' claims digest covers, so this is what a statement carrying them would be).
+ */
+async function* withDetachedReceipts(
+  file: string,
+  receiptFiles: readonly string[],
+  trustStore: TrustStore,
+  policy: ReceiptPolicy,
+): AsyncGenerator<Outcome> {
+  const detached: Uint8Array[] = [];
+  for (const receiptFile of receiptFiles) {
+    const bytes = await readInput(receiptFile);
+    try {
+      decodeCoseSign1(bytes, { what: "receipt" });
+    } catch (error) {
+      if (error instanceof AuditError) throw new CliError(exitFor(error), `${receiptFile}: ${error.message}`);
+      throw error;
+    }
+    detached.push(bytes);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(file);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const code = error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE";
+    yield { file, error: { code, message: error.message }, exit: error.exit };
+    return;
+  }
+  try {
+    const combined = attachReceipts(decodeCoseSign1(bytes, { what: "statement" }), detached);
+    const report = await verifyTransparentStatement(combined, { trustStore, policy });
+    const exit = report.valid
+      ? EXIT.OK
+      : report.error && isMalformedCode(report.error.code)
+      ? EXIT.MALFORMED
+      : EXIT.FAILED;
+    yield { file, report, exit };
+  } catch (error) {
+    if (!(error instanceof AuditError)) throw error;
+    yield { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
+  }
+}
+
+/** The statement re-encoded with `receipts` appended to the receipts of its header 394. */
+function attachReceipts(message: CoseSign1, receipts: readonly Uint8Array[]): Uint8Array {
+  const existing = message.unprotectedHeader.get(HEADER.RECEIPTS);
+  const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  const unprotected = new Map(message.unprotectedHeader);
+  unprotected.set(HEADER.RECEIPTS, [...before, ...receipts]);
+  let map: Uint8Array;
+  try {
+    map = encodeCbor(unprotected as unknown as CborInput);
+  } catch {
+    throw new AuditError(
+      "COSE_MALFORMED",
+      "Cannot add detached receipts: the unprotected header holds values that cannot be encoded again",
+    );
+  }
+  const parts = [
+    ...(message.tagged ? [new Uint8Array([0xd2])] : []),
+    new Uint8Array([0x84]),
+    message.raw.protected,
+    map,
+    message.raw.payload,
+    message.raw.signature,
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** The signer, identity, time and payload checks asked for, ready to apply. */
+interface Pins {
+  readonly signers: readonly string[];
+  readonly identities: readonly string[];
+  readonly patterns: readonly RegExp[];
+  readonly at?: Date;
+  readonly strict: boolean;
+  readonly payload?: Uint8Array;
+  readonly roots: readonly Certificate[];
+}
+
+async function signerPins(values: Record<string, unknown>, statements: number): Promise<Pins | undefined> {
+  const signers = (values.signer as string[] | undefined) ?? [];
+  const identities = (values["certificate-identity"] as string[] | undefined) ?? [];
+  const patterns = ((values["certificate-identity-regexp"] as string[] | undefined) ?? []).map((source) => {
+    try {
+      return new RegExp(source, "u");
+    } catch {
+      throw usage(`--certificate-identity-regexp: '${source}' is not a regular expression`);
+    }
+  });
+  const atText = values.at as string | undefined;
+  const at = atText === undefined ? undefined : parseUtcTime(atText);
+  if (atText !== undefined && !at) {
+    throw usage(`verify: --at must be an ISO-8601 UTC time such as 2026-11-01T00:00:00Z; found '${atText}'`);
+  }
+  const strict = (values.strict as boolean | undefined) ?? false;
+  if (strict && !at) throw usage("verify: --strict needs --at TIME");
+  const payloadFile = values.payload as string | undefined;
+  if (payloadFile !== undefined && statements !== 1) throw usage("verify: --payload needs exactly one statement");
+  const payload = payloadFile === undefined ? undefined : await readInput(payloadFile);
+  const roots: Certificate[] = [];
+  for (const file of (values["x509-roots"] as string[] | undefined) ?? []) {
+    try {
+      roots.push(...parseCertificates(await readInput(file)));
+    } catch (error) {
+      if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (signers.length + identities.length + patterns.length + roots.length === 0 && !at && !payload) return undefined;
+  return { signers, identities, patterns, ...(at ? { at } : {}), strict, ...(payload ? { payload } : {}), roots };
+}
+
+function invalidated(outcome: Outcome & { report: StatementReport }, code: ErrorCode, message: string): Outcome {
+  return { ...outcome, report: { ...outcome.report, valid: false, error: { code, message } }, exit: EXIT.FAILED };
+}
+
+async function checkPins(outcome: Outcome, pins: Pins): Promise<Outcome> {
+  if (!("report" in outcome) || !outcome.report.valid) return outcome;
+  const r = outcome.report;
+  const facts = signerFacts(await readInput(outcome.file));
+  if (pins.signers.length > 0 && !pins.signers.some((p) => signerMatches(r.statement.issuer, p))) {
+    return invalidated(
+      outcome,
+      "SIGNER_NOT_ACCEPTED",
+      `the issuer ${r.statement.issuer ?? "(none)"} is not one given with --signer (${pins.signers.join(", ")})`,
+    );
+  }
+  if (pins.identities.length > 0 && !pins.identities.some((id) => identityMatches(facts.identities, id))) {
+    return invalidated(
+      outcome,
+      "SIGNER_NOT_ACCEPTED",
+      `the signing certificate has none of the identities given with --certificate-identity (it has ${
+        facts.identities.join(", ") || "no certificate"
+      })`,
+    );
+  }
+  if (pins.patterns.length > 0 && !pins.patterns.some((re) => identityMatchesPattern(facts.identities, re))) {
+    return invalidated(
+      outcome,
+      "SIGNER_NOT_ACCEPTED",
+      `the signing certificate has no identity matching --certificate-identity-regexp (it has ${
+        facts.identities.join(", ") || "no certificate"
+      })`,
+    );
+  }
+  if (pins.roots.length > 0) {
+    const problem = await rootProblem(facts.chain, pins.roots);
+    if (problem) return invalidated(outcome, "X509_CHAIN_INVALID", problem);
+  }
+  let warnings = r.warnings;
+  if (pins.at) {
+    const problem = facts.leaf
+      ? leafValidityProblem(facts.leaf, pins.at)
+      : "the statement has no signing certificate to check";
+    if (problem && pins.strict) return invalidated(outcome, "CERTIFICATE_NOT_VALID", problem);
+    if (problem) warnings = [...warnings, problem];
+  }
+  if (pins.payload) {
+    const problem = await payloadProblem(facts, pins.payload);
+    if (problem) return invalidated(outcome, "PAYLOAD_MISMATCH", problem);
+  }
+  return warnings === r.warnings ? outcome : { ...outcome, report: { ...r, warnings } };
+}
+
+async function* applyPins(outcomes: AsyncIterable<Outcome>, pins: Pins): AsyncIterable<Outcome> {
+  for await (const outcome of outcomes) yield await checkPins(outcome, pins);
+}
+
+async function printJsonLines(
+  io: Io,
+  outcomes: AsyncIterable<Outcome>,
+  imports: readonly KeyImport[],
+  choice: PolicyChoice,
+): Promise<number> {
+  const exits: ExitStatus[] = [];
+  let valid = 0;
+  for await (const outcome of outcomes) {
+    io.out(JSON.stringify(jsonStatement(outcome)));
+    exits.push(outcome.exit);
+    if (outcome.exit === EXIT.OK) valid++;
+  }
+  const exit = worstExit(exits);
+  io.out(JSON.stringify({
+    summary: { statements: exits.length, valid, invalid: exits.length - valid, exit },
+    policy: { ...choice.policy, authorizedDomainsFrom: choice.domainsFrom },
+    keys: imports,
+  }));
+  return exit;
+}
+
+/**
+ * Without `--keys` no receipt can verify: files that cannot be read or decoded are still reported as such, but
+ * a statement that decodes is never called invalid for want of keys; that is the usage error it really is.
+ */
+async function withoutKeys(outcomes: AsyncIterable<Outcome>): Promise<AsyncIterable<Outcome>> {
+  const all: Outcome[] = [];
+  for await (const outcome of outcomes) all.push(outcome);
+  if (all.some((o) => "report" in o)) {
+    throw usage(
+      "verify: name the transparency service's keys with --keys ISSUER=FILE; usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]",
+    );
+  }
+  return (async function* () {
+    yield* all;
+  })();
 }
 
 /** The most worker threads `--workers auto` starts. */

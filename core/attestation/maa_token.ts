@@ -6,7 +6,7 @@
  * @module
  */
 
-import { fromBase64, fromUtf8, toHex, utf8 } from "../bytes.ts";
+import { fromBase64, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { AuditError } from "../errors.ts";
 import type { Problem } from "../statement.ts";
@@ -91,7 +91,25 @@ function jsonObject(text: string, what: string): Record<string, unknown> {
 
 function base64UrlPart(part: string, what: string): Uint8Array {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) invalid(`Cannot read ${what}: not base64url without padding`);
-  return fromBase64(part);
+  return decodeBase64(part, what);
+}
+
+/** Decodes base64 or base64url; a length that no encoding produces (≡ 1 mod 4) is `MAA_TOKEN_INVALID`. */
+function decodeBase64(text: string, what: string): Uint8Array {
+  try {
+    return fromBase64(text);
+  } catch {
+    return invalid(`Cannot read ${what}: not valid base64 (${text.replace(/\s+/g, "").length} characters)`);
+  }
+}
+
+/** UTF-8 text of a token part or response; other bytes are `MAA_TOKEN_INVALID`. */
+function utf8Text(bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return invalid(`Cannot read ${what}: not UTF-8 text`);
+  }
 }
 
 /**
@@ -104,7 +122,7 @@ function base64UrlPart(part: string, what: string): Uint8Array {
  * ```
  */
 export function parseMaaCerts(input: Uint8Array | string): MaaSigningKey[] {
-  const json = jsonObject(typeof input === "string" ? input : fromUtf8(input), "MAA /certs");
+  const json = jsonObject(typeof input === "string" ? input : utf8Text(input, "MAA /certs"), "MAA /certs");
   if (!Array.isArray(json.keys)) invalid('Cannot read MAA /certs: "keys" must be an array');
   return json.keys.map((key: unknown, i: number) => {
     const record = typeof key === "object" && key !== null ? key as Record<string, unknown> : {};
@@ -112,7 +130,7 @@ export function parseMaaCerts(input: Uint8Array | string): MaaSigningKey[] {
     if (typeof record.kid !== "string" || typeof first !== "string") {
       invalid(`Cannot read MAA /certs key ${i}: it needs "kid" and "x5c"`);
     }
-    return { kid: record.kid, certificate: parseCertificate(fromBase64(first)) };
+    return { kid: record.kid, certificate: parseCertificate(decodeBase64(first, `MAA /certs key ${i} certificate`)) };
   });
 }
 
@@ -176,14 +194,17 @@ export interface DecodedMaaToken {
  * ```
  */
 export function decodeMaaToken(token: Uint8Array | string): DecodedMaaToken {
-  const text = (typeof token === "string" ? token : fromUtf8(token)).trim();
+  const text = (typeof token === "string" ? token : utf8Text(token, "MAA token")).trim();
   if (text.length > MAX_TOKEN_LENGTH) invalid(`Cannot read MAA token: longer than ${MAX_TOKEN_LENGTH} characters`);
   const parts = text.split(".");
   if (parts.length !== 3) invalid(`Cannot read MAA token: expected 3 dot-separated parts, found ${parts.length}`);
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
   return {
-    header: jsonObject(fromUtf8(base64UrlPart(headerPart, "MAA token header")), "MAA token header"),
-    claims: jsonObject(fromUtf8(base64UrlPart(payloadPart, "MAA token payload")), "MAA token payload"),
+    header: jsonObject(utf8Text(base64UrlPart(headerPart, "MAA token header"), "MAA token header"), "MAA token header"),
+    claims: jsonObject(
+      utf8Text(base64UrlPart(payloadPart, "MAA token payload"), "MAA token payload"),
+      "MAA token payload",
+    ),
     signature: base64UrlPart(signaturePart, "MAA token signature"),
     signedText: `${headerPart}.${payloadPart}`,
   };
@@ -262,5 +283,11 @@ function checkTime(claims: Record<string, unknown>, at: Date) {
  * ```
  */
 export function enclaveReportDataMatchesKid(reportData: Uint8Array, kid: string): boolean {
-  return toHex(reportData.subarray(0, 32)) === toHex(fromBase64(kid));
+  let decoded: Uint8Array;
+  try {
+    decoded = fromBase64(kid);
+  } catch {
+    return false;
+  }
+  return toHex(reportData.subarray(0, 32)) === toHex(decoded);
 }

@@ -62,6 +62,72 @@ export interface MapNode {
   readonly position: Position;
 }
 
+/**
+ * Finds nesting far deeper than the limit before the YAML parser sees the text (the parser recurses, and
+ * thousands of levels exhaust its stack and memory): flow brackets outside quotes and comments, and block
+ * indentation levels (each `- ` counts as one).
+ */
+function nestingProblem(text: string): { position: Position } | undefined {
+  const limit = 2 * MAX_PLAYBOOK_DEPTH;
+  let flow = 0;
+  let quote: '"' | "'" | undefined;
+  let line = 1;
+  let column = 0;
+  let lineStart = true;
+  let indent = 0;
+  const indents: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    column++;
+    if (c === "\n") {
+      line++;
+      column = 0;
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') {
+        i++;
+        column++;
+      } else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (lineStart) {
+      if (c === " ") {
+        indent++;
+        continue;
+      }
+      if (c === "#") {
+        const end = text.indexOf("\n", i);
+        column += (end < 0 ? text.length : end) - i - 1;
+        i = end < 0 ? text.length : end - 1;
+        continue;
+      }
+      lineStart = false;
+      if (flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+      }
+    }
+    if (flow === 0 && c === "-" && (text[i + 1] === " " || text[i + 1] === "\n") && indents.length > 0) {
+      // "- - - x": each dash opens a sequence one column further in.
+      const at = column - 1;
+      while (indents.length > 0 && indents[indents.length - 1]! >= at + 2) indents.pop();
+      indents.push(at + 2);
+    }
+    if ((c === '"' || c === "'") && /[\s[{,:-]/.test(text[i - 1] ?? " ")) quote = c;
+    else if (c === "#" && /\s/.test(text[i - 1] ?? " ")) {
+      const end = text.indexOf("\n", i);
+      column += (end < 0 ? text.length : end) - i - 1;
+      i = end < 0 ? text.length - 1 : end - 1;
+    } else if (c === "[" || c === "{") flow++;
+    else if ((c === "]" || c === "}") && flow > 0) flow--;
+    if (flow + indents.length > limit) return { position: { line, column } };
+  }
+  return undefined;
+}
+
 /** Reads playbook bytes into a tree, or throws a {@linkcode PlaybookError} `PLAYBOOK_INVALID`. */
 export function parseYamlTree(bytes: Uint8Array, file: string): YamlNode {
   const start = { line: 1, column: 1 };
@@ -77,6 +143,8 @@ export function parseYamlTree(bytes: Uint8Array, file: string): YamlNode {
   } catch {
     return fail(start, "playbook is not valid UTF-8 text");
   }
+  const deep = nestingProblem(text);
+  if (deep) fail(deep.position, `nesting is deeper than ${MAX_PLAYBOOK_DEPTH} levels`);
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter: lines,
@@ -126,6 +194,12 @@ export function parseYamlTree(bytes: Uint8Array, file: string): YamlNode {
     }
     if (isScalar(n)) {
       const value = n.value;
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        return fail(position, `the number '${n.source ?? value}' is too large to represent`);
+      }
+      if (typeof value === "string" && !value.isWellFormed()) {
+        return fail(position, "the text holds a lone surrogate (such as \\ud800), which is not Unicode text");
+      }
       if (value === null || ["string", "number", "boolean"].includes(typeof value)) {
         return { kind: "scalar", value: value as ScalarValue, position };
       }

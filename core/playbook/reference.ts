@@ -14,7 +14,7 @@
 
 import { equalBytes, fromBase64, fromHex, fromUtf8, toHex, utf8 } from "../bytes.ts";
 import { digest, type HashName } from "../crypto/digest.ts";
-import { canonicalJson } from "../report/canonical_json.ts";
+import { canonicalJson, jsonProblem } from "../report/canonical_json.ts";
 import type { Json } from "../report/model.ts";
 import { PlaybookError, type Position, where } from "./playbook_error.ts";
 
@@ -223,8 +223,12 @@ function parseSource(
 ): ValueSource {
   if (head.startsWith("literal ")) {
     try {
-      return { kind: "literal", value: literalValue(JSON.parse(head.slice(8))) };
-    } catch {
+      const json = JSON.parse(head.slice(8));
+      const problem = jsonProblem(json);
+      if (problem) return fail(`invalid literal at ${path}: ${problem}`);
+      return { kind: "literal", value: literalValue(json) };
+    } catch (error) {
+      if (error instanceof PlaybookError) throw error;
       return fail(`invalid literal at ${path}: expected literal followed by a JSON value, found '${head}'`);
     }
   }
@@ -395,6 +399,8 @@ function selectJson(value: Value, path: readonly (string | number)[]): Value | s
     } catch {
       return "the value is not JSON";
     }
+    const problem = jsonProblem(json);
+    if (problem) return `the value is not usable JSON: ${problem}`;
   }
   for (const step of path) {
     if (typeof step === "number") {

@@ -278,6 +278,13 @@ export async function loadTrust(
       }));
     } catch (error) {
       if (!(error instanceof AuditError)) throw error;
+      if (error.code === "KEYSET_ISSUER_REQUIRED") {
+        // Not evidence failing a check but a playbook that cannot be run as written: stop (exit 3).
+        throw new AuditError(
+          "PLAYBOOK_INVALID",
+          `${t.keys.at}: ${t.keys.path} does not name the issuer its keys belong to; add 'issuer: <host>' to this trust.transparency entry`,
+        );
+      }
       add(finding({ ...base, status: "fail", message: `${t.keys.at}: ${error.message}` }, {
         code: error.code,
         details: { file: t.keys.path },

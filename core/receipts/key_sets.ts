@@ -92,6 +92,7 @@ function parseJson(text: string, name: string): KeySetFile {
   if ("issuers" in doc && "version" in doc) return parseDotnetStore(doc, name);
   const keys: KeyEntry[] = [];
   for (const [issuer, entry] of Object.entries(doc)) {
+    checkIssuerName(issuer, name);
     if (!isObject(entry) || !("keys" in entry)) {
       malformed(name, `expected a JWKS ({"keys": [...]}), a trust store, or {"<issuer>": {"keys": [...]}}`);
     }
@@ -99,6 +100,13 @@ function parseJson(text: string, name: string): KeySetFile {
   }
   if (keys.length === 0) malformed(name, "no issuers in the file");
   return { format: "issuer-jwks", keys };
+}
+
+/** An issuer named by a key file must be a host name: not empty, no spaces or control characters. */
+function checkIssuerName(issuer: string, name: string): void {
+  if (issuer.trim().length === 0) malformed(name, "an issuer name is empty");
+  // deno-lint-ignore no-control-regex
+  if (/[\s\x00-\x1f\x7f/\\]/.test(issuer)) malformed(name, `issuer ${JSON.stringify(issuer)} is not a host name`);
 }
 
 function decodeBase64(text: string, name: string): Uint8Array {
@@ -120,6 +128,7 @@ function parseDotnetStore(doc: Record<string, unknown>, name: string): KeySetFil
   if (!isObject(doc.issuers)) malformed(name, `"issuers" must be an object`);
   const keys: KeyEntry[] = [];
   for (const [issuer, entry] of Object.entries(doc.issuers)) {
+    checkIssuerName(issuer, name);
     if (!isObject(entry) || !Array.isArray(entry.keys)) malformed(name, `issuers["${issuer}"].keys must be an array`);
     for (const k of entry.keys) {
       if (!isObject(k) || typeof k.x !== "string" || typeof k.y !== "string" || typeof k.curve !== "string") {
@@ -219,6 +228,7 @@ export function parseTrustListPayload(payload: Uint8Array, name: string): KeyEnt
   const keys: KeyEntry[] = [];
   for (const [issuer, entry] of value as Map<CborKey, CborValue>) {
     if (typeof issuer !== "string") malformed(name, "trust list issuers must be text");
+    checkIssuerName(issuer, name);
     if (!(entry instanceof Map) || !entry.has(1)) {
       malformed(name, `trust list entry for '${issuer}' must be a map with key 1`);
     }

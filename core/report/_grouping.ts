@@ -42,7 +42,12 @@ function groupBy<K extends string>(findings: readonly Finding[], keyOf: (f: Find
 
 /** Findings grouped by evidence kind, in {@linkcode KIND_ORDER}. */
 export function groupByKind(findings: readonly Finding[]): FindingGroup<EvidenceKind>[] {
-  return groupBy(findings, (f) => f.kind).sort((a, b) => KIND_ORDER.indexOf(a.key) - KIND_ORDER.indexOf(b.key));
+  // A kind not in KIND_ORDER (added by a new evidence kind) goes after the known ones, in order of appearance.
+  const rank = (kind: EvidenceKind) => {
+    const i = KIND_ORDER.indexOf(kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  return groupBy(findings, (f) => f.kind).sort((a, b) => rank(a.key) - rank(b.key));
 }
 
 /** Findings grouped by subject, in order of first appearance. */

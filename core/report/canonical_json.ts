@@ -101,3 +101,43 @@ function serializeObject(object: object, depth: number): string {
   entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${serializeString(k)}:${serialize(v, depth + 1)}`).join(",")}}`;
 }
+
+/**
+ * Why a parsed JSON value cannot go into a report (I-JSON, RFC 7493): a number that is not finite (`1e400`),
+ * a string or member name with a lone surrogate (`"\ud800"`), or nesting deeper than `maxDepth`; `undefined`
+ * when it can.
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { jsonProblem } from "./canonical_json.ts";
+ * assert(jsonProblem(JSON.parse("[1e400]")) === "a number is too large to represent (not finite)");
+ * assert(jsonProblem({ a: [1, "x"] }) === undefined);
+ * ```
+ */
+export function jsonProblem(value: unknown, maxDepth = 32): string | undefined {
+  const visit = (v: unknown, depth: number): string | undefined => {
+    if (typeof v === "number") {
+      return Number.isFinite(v) ? undefined : "a number is too large to represent (not finite)";
+    }
+    if (typeof v === "string") {
+      return v.isWellFormed() ? undefined : "a string holds a lone surrogate (not Unicode text)";
+    }
+    if (v === null || typeof v !== "object") return undefined;
+    if (depth >= maxDepth) return `the value is nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        const problem = visit(item, depth + 1);
+        if (problem) return problem;
+      }
+      return undefined;
+    }
+    for (const [k, item] of Object.entries(v)) {
+      if (!k.isWellFormed()) return "a member name holds a lone surrogate (not Unicode text)";
+      const problem = visit(item, depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  };
+  return visit(value, 0);
+}

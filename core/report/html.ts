@@ -5,11 +5,11 @@
  * @module
  */
 
-import { canonicalJson } from "./canonical_json.ts";
 import { groupByKind, groupBySubject, STATUS_ORDER } from "./_grouping.ts";
 import type { AuditReport, EvidenceKind, Finding, FindingStatus, Json } from "./model.ts";
 
-const KIND_TITLES: Readonly<Record<EvidenceKind, string>> = {
+/** Section titles of the evidence kinds; a kind added later without a title here is shown by its name. */
+export const KIND_TITLES: Readonly<Partial<Record<EvidenceKind, string>>> = {
   playbook: "Playbook",
   trust: "Trust",
   statement: "Statements",
@@ -22,8 +22,50 @@ const KIND_TITLES: Readonly<Record<EvidenceKind, string>> = {
   provenance: "Provenance",
 };
 
-/** Nested details deeper than this are shown as JSON text. */
+/** Nested details deeper than this are summarised ("3 more levels"), never dumped as JSON. */
 const MAX_DETAIL_DEPTH = 6;
+
+/** The title of an evidence kind's section, for any kind. */
+export function kindTitle(kind: string): string {
+  return KIND_TITLES[kind as EvidenceKind] ?? readableName(kind).replace(/^./, (c) => c.toUpperCase());
+}
+
+const WORDS: Readonly<Record<string, string>> = {
+  id: "ID",
+  ids: "IDs",
+  url: "URL",
+  kid: "key ID",
+  svn: "SVN",
+  txid: "txid",
+  sha256: "SHA-256",
+  sha384: "SHA-384",
+  sha512: "SHA-512",
+  json: "JSON",
+  cose: "COSE",
+  uvm: "UVM",
+  snp: "SNP",
+  tcb: "TCB",
+  vcek: "VCEK",
+  did: "DID",
+  iat: "issued at",
+};
+
+/**
+ * A field name as words: `expectedFrom` → `expected from`, `payload-hash-alg` → `payload hash alg`,
+ * `entryUrl` → `entry URL`; a plain lowercase word stays as it is.
+ *
+ * @example
+ * ```ts
+ * import { readableName } from "./html.ts";
+ * console.assert(readableName("expectedFrom") === "expected from" && readableName("svn") === "svn");
+ * ```
+ */
+export function readableName(key: string): string {
+  if (/^[a-z0-9]+$/.test(key)) return key;
+  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2").split(/[\s_-]+/);
+  return words.filter(Boolean).map((w) => WORDS[w.toLowerCase()] ?? (/^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase()))
+    .join(" ");
+}
 
 const STYLE = `
 :root{--fail:#b42318;--warn:#b54708;--pass:#067647;--skip:#475467;--line:#d0d5dd;--soft:#f2f4f7}
@@ -52,6 +94,21 @@ dl.details dt{color:#475467}dl.details dd{margin:0}
 table{border-collapse:collapse;font-size:.85rem;margin:.2rem 0}
 th,td{border:1px solid var(--line);padding:.15rem .4rem;text-align:left;vertical-align:top}th{background:var(--soft)}
 footer{margin-top:2rem;color:#475467;font-size:.85rem}
+.summary{border:1px solid var(--line);border-radius:.4rem;padding:.75rem 1rem;margin:1rem 0;background:var(--soft)}
+.summary h2{margin:0 0 .5rem;border:0;font-size:1.1rem}
+details.folded{margin:1.5rem 0}details.folded>summary{cursor:pointer}
+details.folded>summary h2{display:inline;border:0;font-size:1.25rem}
+details.folded .finding{padding:.2rem .6rem;margin:.2rem 0}
+.more{color:#475467;font-style:italic}
+@page{size:A4;margin:14mm 12mm}
+@media print{
+body{font-size:10.5pt;max-width:none;padding:0}
+h2{margin:1rem 0 .3rem}h3{margin:.6rem 0 .2rem}
+.finding{break-inside:avoid;padding:.3rem .5rem}
+.summary{break-inside:avoid;background:none}
+.verdict,.badge,.finding.fail{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+details.folded:not([open])>summary::after{content:" (listed in report.json)";font-weight:400;font-size:.85rem}
+}
 `;
 
 /**
@@ -84,21 +141,32 @@ function isScalar(value: Json): value is string | number | boolean | null {
 }
 
 function scalar(value: string | number | boolean | null): string {
-  return typeof value === "string" ? escapeHtml(value) : `<code>${escapeHtml(JSON.stringify(value))}</code>`;
+  if (value === null) return `<span class="more">none</span>`;
+  return typeof value === "string" ? escapeHtml(value) : `<code>${escapeHtml(String(value))}</code>`;
+}
+
+function levels(value: Json): number {
+  if (isScalar(value)) return 0;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  return 1 + Math.max(0, ...items.map(levels));
 }
 
 /** An array of flat objects (receipts, inputs) reads best as a table with one column per member. */
 function table(rows: readonly { [key: string]: Json }[]): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   const cell = (v: Json | undefined) => (v === undefined ? "" : isScalar(v) ? scalar(v) : renderJson(v, 1));
-  return `<table><thead><tr>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead><tbody>${
+  return `<table><thead><tr>${
+    columns.map((c) => `<th>${escapeHtml(readableName(c))}</th>`).join("")
+  }</tr></thead><tbody>${
     rows.map((r) => `<tr>${columns.map((c) => `<td>${cell(r[c])}</td>`).join("")}</tr>`).join("")
   }</tbody></table>`;
 }
 
 function renderJson(value: Json, depth: number): string {
   if (isScalar(value)) return scalar(value);
-  if (depth > MAX_DETAIL_DEPTH) return `<code>${escapeHtml(canonicalJson(value))}</code>`;
+  if (depth > MAX_DETAIL_DEPTH) {
+    return `<span class="more">${levels(value)} more nested levels (see report.json)</span>`;
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) return "<code>[]</code>";
     if (value.every(isScalar)) return value.map((v) => scalar(v)).join(", ");
@@ -115,7 +183,7 @@ function details(record: { readonly [key: string]: Json }, depth: number): strin
   const entries = Object.entries(record);
   if (entries.length === 0) return "<code>{}</code>";
   return `<dl class="details">${
-    entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${renderJson(v, depth + 1)}</dd>`).join("")
+    entries.map(([k, v]) => `<dt>${escapeHtml(readableName(k))}</dt><dd>${renderJson(v, depth + 1)}</dd>`).join("")
   }</dl>`;
 }
 
@@ -127,10 +195,6 @@ function findingHtml(finding: Finding): string {
   }</span><p>${escapeHtml(finding.message)}${code}</p>${more}</article>`;
 }
 
-function counts(summary: AuditReport["summary"]): string {
-  return `<p class="counts">${STATUS_ORDER.map((s) => `<span>${badge(s)} ${summary[s]}</span>`).join("")}</p>`;
-}
-
 const STATUS_TITLES: Readonly<Record<FindingStatus, string>> = {
   fail: "Failed checks",
   warn: "Warnings",
@@ -138,37 +202,97 @@ const STATUS_TITLES: Readonly<Record<FindingStatus, string>> = {
   pass: "Passed checks",
 };
 
-/** One section per status, most severe first, each grouped by evidence kind and then by subject. */
+/** Statuses shown open; the others are folded in a `<details>` element. */
+const OPEN_STATUSES: readonly FindingStatus[] = ["fail", "warn"];
+
+/**
+ * One section per status, most severe first, each grouped by evidence kind and then by subject: failures and
+ * warnings open, skipped and passed checks folded.
+ */
 function statusSection(status: FindingStatus, findings: readonly Finding[]): string {
   const matching = findings.filter((f) => f.status === status);
   if (matching.length === 0) return "";
-  return `<section class="status-${status}"><h2>${STATUS_TITLES[status]} (${matching.length})</h2>${
-    groupByKind(matching).map((kind) =>
-      `<section><h3>${KIND_TITLES[kind.key]}</h3>${
-        groupBySubject(kind.findings).map((subject) =>
-          `<h4>${escapeHtml(subject.key)}</h4>${subject.findings.map(findingHtml).join("")}`
-        ).join("")
-      }</section>`
-    ).join("")
-  }</section>`;
+  const heading = `<h2>${STATUS_TITLES[status]} (${matching.length})</h2>`;
+  const body = groupByKind(matching).map((kind) =>
+    `<section><h3>${escapeHtml(kindTitle(kind.key))}</h3>${
+      groupBySubject(kind.findings).map((subject) =>
+        `<h4>${escapeHtml(subject.key)}</h4>${subject.findings.map(findingHtml).join("")}`
+      ).join("")
+    }</section>`
+  ).join("");
+  if (OPEN_STATUSES.includes(status)) return `<section class="status-${status}">${heading}${body}</section>`;
+  return `<details class="folded status-${status}"><summary>${heading}</summary>${body}</details>`;
 }
 
 function inputsHtml(report: AuditReport): string {
   if (report.inputs.length === 0) return "";
-  return `<section><h2>Inputs</h2><table><thead><tr><th>path</th><th>role</th><th>bytes</th><th>SHA-256</th></tr>` +
+  return `<details class="folded inputs"><summary><h2>Inputs (${report.inputs.length} files)</h2></summary>` +
+    `<table><thead><tr><th>path</th><th>role</th><th>bytes</th><th>SHA-256</th></tr>` +
     `</thead><tbody>${
       report.inputs.map((i) =>
         `<tr><td class="mono">${escapeHtml(i.path)}</td><td>${escapeHtml(i.role)}</td><td>${i.size}</td>` +
         `<td class="mono">${escapeHtml(i.sha256)}</td></tr>`
       ).join("")
-    }</tbody></table></section>`;
+    }</tbody></table></details>`;
+}
+
+/** What the page says about how the report was produced, beyond `report.json` itself. */
+export interface HtmlContext {
+  /** The SHA-256 (hex) of the audit bundle that was run, when it was a bundle. */
+  readonly bundleSha256?: string;
+  /** The auditor's signature of `report.cose`, when it was signed. */
+  readonly signature?: {
+    /** The auditor key's kid (hex SHA-256 of its SPKI). */
+    readonly kid: string;
+    /** `iss` of the signed report. */
+    readonly issuer: string;
+    /** When it was signed, ISO 8601 UTC. */
+    readonly signedAt: string;
+  };
+}
+
+function summaryHtml(report: AuditReport, context: HtmlContext): string {
+  const s = report.summary;
+  const sig = context.signature;
+  const row = (label: string, value: string) => `<dt>${label}</dt><dd>${value}</dd>`;
+  return `<section class="summary" id="summary"><h2>Summary</h2><dl class="meta">${
+    [
+      row(
+        "Playbook",
+        `${escapeHtml(report.playbook.name)} <span class="mono">(${escapeHtml(report.playbook.path)})</span>`,
+      ),
+      row("Subject", escapeHtml(report.subject)),
+      row(
+        "Bundle",
+        context.bundleSha256 !== undefined
+          ? `<span class="mono">SHA-256 ${escapeHtml(context.bundleSha256)}</span>`
+          : `not a bundle (playbook SHA-256 <span class="mono">${escapeHtml(report.playbook.sha256)}</span>)`,
+      ),
+      row("Evaluated at", `<span class="mono">${escapeHtml(report.evaluatedAt)}</span>`),
+      row(
+        "Signed by",
+        sig
+          ? `${escapeHtml(sig.issuer)}, key ID <span class="mono">${
+            escapeHtml(sig.kid)
+          }</span>, at <span class="mono">${escapeHtml(sig.signedAt)}</span>`
+          : "not signed (no report.cose)",
+      ),
+      row(
+        "Checks",
+        `<span class="counts">${
+          STATUS_ORDER.map((st) => `<span>${badge(st)} ${s[st]}</span>`).join("")
+        }</span> <span class="total">${report.findings.length} in all</span>`,
+      ),
+    ].join("")
+  }</dl></section>`;
 }
 
 /**
- * Renders a report as one self-contained HTML page: verdict and counts; the findings in one section per status,
- * failed checks first, then warnings, skipped and passed checks, each grouped by evidence kind and subject and
- * shown with their details (issuer, subject, svn, receipts and txids, as the checks recorded them); the inputs
- * with their digests.
+ * Renders a report as one self-contained HTML page a manager reads first: a summary (what was audited — playbook,
+ * bundle digest, evaluation time, the auditor's key ID and signing time when `context` gives them — and the counts),
+ * then failed checks and warnings, open, then skipped and passed checks folded in `<details>`, each grouped by
+ * evidence kind and subject with their details under readable names; the inputs with their digests, folded.
+ * Print styles lay it out on A4.
  *
  * @example
  * ```ts
@@ -183,7 +307,7 @@ function inputsHtml(report: AuditReport): string {
  * console.assert(html.includes("&lt;bad&gt;") && !html.includes("<script"));
  * ```
  */
-export function renderHtml(report: AuditReport): string {
+export function renderHtml(report: AuditReport, context: HtmlContext = {}): string {
   const sections = STATUS_ORDER.map((status) => statusSection(status, report.findings)).join("\n");
   const title = escapeHtml(report.title);
   return `<!DOCTYPE html>
@@ -199,15 +323,7 @@ export function renderHtml(report: AuditReport): string {
 <header>
 <h1>${title}</h1>
 <span class="verdict ${report.verdict}">${report.verdict === "pass" ? "PASS" : "FAIL"}</span>
-<dl class="meta">
-<dt>Subject</dt><dd>${escapeHtml(report.subject)}</dd>
-<dt>Evaluated at</dt><dd class="mono">${escapeHtml(report.evaluatedAt)}</dd>
-<dt>Playbook</dt><dd>${escapeHtml(report.playbook.name)} <span class="mono">(${
-    escapeHtml(report.playbook.path)
-  }, SHA-256 ${escapeHtml(report.playbook.sha256)})</span></dd>
-<dt>Tool</dt><dd>${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}</dd>
-</dl>
-${counts(report.summary)}
+${summaryHtml(report, context)}
 </header>
 <main>
 ${sections || "<p>No findings.</p>"}

@@ -116,8 +116,16 @@ export const artifactsKind: EvidenceKind<ArtifactItem> = {
       );
     }
     const hash = entry(node, "hash");
+    const id = stringNode(node, "id")?.value ?? path.replace(/^artifacts\[(\d+)\]$/, "$1");
+    if (equals.source.kind === "evidence" && equals.source.prefix === "artifact" && equals.source.id === id) {
+      context.fail(
+        "PLAYBOOK_REFERENCE",
+        equalsNode,
+        `${path}.equals compares artifact '${id}' with itself, which proves nothing; name the registered digest (a statement's payload or a hex: value)`,
+      );
+    }
     return {
-      id: stringNode(node, "id")?.value ?? path.replace(/^artifacts\[(\d+)\]$/, "$1"),
+      id,
       file: await context.evidenceFile(stringNode(node, "file")!, `${path}.file`, "artifact"),
       equals,
       hash: hash?.kind === "scalar" && typeof hash.value === "string" ? hash.value as ArtifactItem["hash"] : "sha256",

@@ -30,10 +30,20 @@ interface StatementJson {
   error?: { code: string };
 }
 
-async function verifyJson(args: string[]): Promise<{ exit: number; stdout: string[]; stderr: string[] }> {
+interface Summary {
+  summary: { statements: number; valid: number; invalid: number; exit: number };
+  policy: unknown;
+  keys: unknown[];
+}
+
+/** `verify --json` over many statements: JSON Lines, one statement a line, then the summary line. */
+async function verifyJson(
+  args: string[],
+): Promise<{ exit: number; statements: StatementJson[]; summary: Summary; stdout: string[]; stderr: string[] }> {
   const io = memoryIo();
   const exit = await runCli(["verify", ...args, ...KEYS, "--json"], io);
-  return { exit, stdout: io.stdout, stderr: io.stderr };
+  const parsed = io.stdout.map((line) => JSON.parse(line));
+  return { exit, statements: parsed.slice(0, -1), summary: parsed.at(-1), stdout: io.stdout, stderr: io.stderr };
 }
 
 function sortedCose(dir: string): string[] {
@@ -49,12 +59,10 @@ Deno.test("verify reports the same results in the same order with --workers 1 an
   assert.equal(two.exit, 1);
   assert.deepEqual(one.stderr, []);
   assert.deepEqual(two.stderr, []);
-  const a = JSON.parse(one.stdout[0]!) as { statements: StatementJson[] };
-  const b = JSON.parse(two.stdout[0]!) as { statements: StatementJson[] };
-  assert.deepEqual(b, a);
-  assert.deepEqual(a.statements.map((s) => s.file), DIRS.flatMap(sortedCose));
+  assert.deepEqual(two.stdout, one.stdout);
+  assert.deepEqual(one.statements.map((s) => s.file), DIRS.flatMap(sortedCose));
   assert.deepEqual(
-    a.statements.filter((s) => s.file.includes("/negative/")).map((s) => [s.valid, s.error?.code]),
+    one.statements.filter((s) => s.file.includes("/negative/")).map((s) => [s.valid, s.error?.code]),
     [
       [false, "RECEIPT_POLICY_FAILED"],
       [false, "COSE_SIGNATURE_INVALID"],
@@ -64,24 +72,23 @@ Deno.test("verify reports the same results in the same order with --workers 1 an
   );
 });
 
-Deno.test("verify --json prints one JSON object on one line for many statements", async () => {
-  const { exit, stdout, stderr } = await verifyJson([...DIRS, `${MST}statements/release-1.0.cose`]);
+Deno.test("verify --json prints JSON Lines for many statements: one per statement, then the summary", async () => {
+  const { exit, statements, summary, stderr } = await verifyJson([...DIRS, `${MST}statements/release-1.0.cose`]);
   assert.equal(exit, 1);
   assert.deepEqual(stderr, []);
-  assert.equal(stdout.length, 1);
-  const out = JSON.parse(stdout[0]!) as { policy: unknown; keys: unknown[]; statements: StatementJson[] };
-  assert.deepEqual(Object.keys(out), ["policy", "keys", "statements"]);
-  assert.equal(out.keys.length, 2);
-  assert.equal(out.statements.length, DIRS.flatMap(sortedCose).length + 1);
-  assert.equal(out.statements.at(-1)!.file, `${MST}statements/release-1.0.cose`);
-  assert.equal(out.statements.at(-1)!.valid, true);
+  assert.deepEqual(Object.keys(summary), ["summary", "policy", "keys"]);
+  assert.equal(summary.keys.length, 2);
+  const total = DIRS.flatMap(sortedCose).length + 1;
+  assert.equal(statements.length, total);
+  assert.deepEqual(summary.summary, { statements: total, valid: total - 5, invalid: 5, exit: 1 });
+  assert.equal(statements.at(-1)!.file, `${MST}statements/release-1.0.cose`);
+  assert.equal(statements.at(-1)!.valid, true);
 });
 
 Deno.test("verify keeps a named file in place and reports a missing one with exit 4", async () => {
-  const { exit, stdout } = await verifyJson([`${MST}negative`, `${MST}statements/no-such.cose`]);
+  const { exit, statements } = await verifyJson([`${MST}negative`, `${MST}statements/no-such.cose`]);
   assert.equal(exit, 4);
-  const out = JSON.parse(stdout[0]!) as { statements: StatementJson[] };
-  assert.deepEqual(out.statements.at(-1), {
+  assert.deepEqual(statements.at(-1), {
     file: `${MST}statements/no-such.cose`,
     valid: false,
     error: { code: "FILE_NOT_FOUND", message: `Cannot read ${MST}statements/no-such.cose: file not found` },
@@ -214,5 +221,5 @@ Deno.test("verify --workers 2 runs under deno run with --allow-read only", async
   assert.equal(new TextDecoder().decode(stderr), "");
   assert.equal(code, 1);
   const inProcess = await verifyJson([...DIRS, "--workers", "1"]);
-  assert.deepEqual(JSON.parse(new TextDecoder().decode(stdout)), JSON.parse(inProcess.stdout[0]!));
+  assert.deepEqual(new TextDecoder().decode(stdout).trimEnd().split("\n"), inProcess.stdout);
 });

@@ -348,9 +348,9 @@ Deno.test("verify exits 4 when one of two statements is missing, after reporting
   await withFiles({}, async (path) => {
     const run = await cli("verify", STATEMENT, path("absent.cose"), ...KEYS, "--json");
     assert.equal(run.exit, 4);
-    const out = JSON.parse(run.stdout[0]!);
-    assert.deepEqual(out.statements.map((s: { valid: boolean }) => s.valid), [true, false]);
-    assert.deepEqual(out.statements[1].error, {
+    const [first, second, summary] = run.stdout.map((line) => JSON.parse(line));
+    assert.deepEqual([first.valid, second.valid, summary.summary.exit], [true, false, 4]);
+    assert.deepEqual(second.error, {
       code: "FILE_NOT_FOUND",
       message: `Cannot read ${path("absent.cose")}: file not found`,
     });

@@ -83,10 +83,12 @@ Bulk verification:
                   statements up; 1 below that)
 
 Output:
-  --json          one JSON object: {"policy", "keys", "statements": [...]}, streamed as verified
-  --json-lines    JSON Lines: one object per statement, as in "statements" (its "file" is the path as
-                  given), in the order given, then one summary line:
+  --json          for one statement, one JSON object: {"policy", "keys", "statements": [{...}]}; for many,
+                  JSON Lines: one object per statement ({"file": the path as given, "valid", "digest",
+                  "statement", "signature", "identity", "receipts", "policy", "error"?}), in the order
+                  given, then one summary line:
                   {"summary": {"statements", "valid", "invalid", "exit"}, "policy", "keys"}
+  --json-lines    JSON Lines even for one statement
   -v, --verbose   explain each step
   -q, --quiet     print only failures
   -h, --help      this help
@@ -327,7 +329,8 @@ async function run(args: string[], io: Io): Promise<number> {
   const json = values.json ?? false;
   const lines = values["json-lines"] ?? false;
   if (json && lines) throw usage("verify: --json and --json-lines cannot be combined");
-  if (lines) return await printJsonLines(io, outcomes, imports, choice);
+  // One statement is one object; many are JSON Lines, one object per statement as it is verified, then a summary.
+  if (lines || (json && files.length > 1)) return await printJsonLines(io, outcomes, imports, choice);
   if (json) {
     const head = JSON.stringify({
       policy: { ...choice.policy, authorizedDomainsFrom: choice.domainsFrom },

@@ -7,7 +7,7 @@
  */
 
 import { createHash } from "node:crypto";
-import { createSHA256 } from "hash-wasm";
+import { createSHA256 } from "npm:hash-wasm@4.13.0";
 import { type CcfPathInput, foldCcfPath, foldCcfPaths } from "../core/merkle/mod.ts";
 import { toHex } from "../core/bytes.ts";
 

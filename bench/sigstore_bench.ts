@@ -13,9 +13,9 @@
 
 import nodeCrypto from "node:crypto";
 import { Buffer } from "node:buffer";
-import { bundleFromJSON } from "@sigstore/bundle";
-import { TrustedRoot as ProtoTrustedRoot } from "@sigstore/protobuf-specs";
-import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { bundleFromJSON } from "npm:@sigstore/bundle@5.0.1";
+import { TrustedRoot as ProtoTrustedRoot } from "npm:@sigstore/protobuf-specs@0.5.2";
+import { toSignedEntity, toTrustMaterial, Verifier } from "npm:@sigstore/verify@4.1.3";
 import { fromHex, fromUtf8 } from "../core/bytes.ts";
 import type { PublicKey } from "../core/crypto/public_key.ts";
 import { publicKeyFromSpki } from "../core/crypto/public_key.ts";

@@ -9,7 +9,7 @@
 
 import * as assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import puppeteer, { type Browser } from "puppeteer-core";
+import puppeteer, { type Browser } from "npm:puppeteer-core@25.16.0";
 import { memoryIo } from "../cli/io.ts";
 import { runCli } from "../cli/main.ts";
 

@@ -7,7 +7,7 @@
  * @module
  */
 
-import asc from "assemblyscript/asc";
+import asc from "npm:assemblyscript@0.28.20/asc";
 import { fieldSource } from "./field_gen.ts";
 
 /** The generated source of the signature core's field arithmetic. */

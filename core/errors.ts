@@ -178,3 +178,27 @@ const MALFORMED_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 export function isMalformedCode(code: ErrorCode): boolean {
   return MALFORMED_CODES.has(code);
 }
+
+/**
+ * A value from the evidence, shown in a message: text quoted with control characters escaped, numbers as they are,
+ * anything else by what it is — never `undefined`, `null`, `NaN` or `[object Object]`.
+ *
+ * @example
+ * ```ts
+ * import { shownValue } from "./errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(shownValue("EC\0"), '"EC\\u0000"');
+ * strictEqual(shownValue(new Map()), "a map");
+ * strictEqual(shownValue(undefined), "missing");
+ * strictEqual(shownValue(-35), "-35");
+ * ```
+ */
+export function shownValue(value: unknown): string {
+  if (value === undefined || value === null) return "missing";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "a non-finite number";
+  if (typeof value === "bigint" || typeof value === "boolean") return String(value);
+  if (value instanceof Uint8Array) return `a byte string of ${value.length} bytes`;
+  if (Array.isArray(value)) return `an array of ${value.length} items`;
+  return "a map";
+}

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { AuditError } from "../errors.ts";
+import { AuditError, shownValue } from "../errors.ts";
 import type { HashName } from "../crypto/digest.ts";
 import type { EcCurve } from "../crypto/public_key.ts";
 import type { SignatureScheme } from "../crypto/scheme.ts";
@@ -48,7 +48,7 @@ const ALGORITHMS: readonly CoseAlgorithm[] = [
  */
 export function coseAlgorithm(id: unknown): CoseAlgorithm {
   const found = ALGORITHMS.find((a) => a.id === id);
-  if (!found) throw new AuditError("COSE_UNSUPPORTED_ALG", `Unsupported algorithm ${String(id)}`);
+  if (!found) throw new AuditError("COSE_UNSUPPORTED_ALG", `Unsupported algorithm ${shownValue(id)}`);
   return found;
 }
 

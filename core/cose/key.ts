@@ -6,7 +6,7 @@
 
 import type { CborKey, CborValue } from "../cbor.ts";
 import { fromUtf8, toHex } from "../bytes.ts";
-import { AuditError } from "../errors.ts";
+import { AuditError, shownValue } from "../errors.ts";
 import { type EcCurve, ecPublicKey, ed25519PublicKey, type PublicKey } from "../crypto/public_key.ts";
 
 const EC2_CURVES: ReadonlyMap<unknown, EcCurve> = new Map([[1, "P-256"], [2, "P-384"], [3, "P-521"]]);
@@ -56,7 +56,7 @@ export function publicKeyFromCoseKey(map: ReadonlyMap<CborKey, CborValue>): Cose
     if (!crv) {
       throw new AuditError(
         "KEY_UNSUPPORTED",
-        `Cannot import COSE_Key: EC2 curve ${String(map.get(-1))} is not supported`,
+        `Cannot import COSE_Key: EC2 curve ${shownValue(map.get(-1))} is not supported`,
       );
     }
     if (!(map.get(-3) instanceof Uint8Array)) {
@@ -67,12 +67,12 @@ export function publicKeyFromCoseKey(map: ReadonlyMap<CborKey, CborValue>): Cose
     if (map.get(-1) !== 6) {
       throw new AuditError(
         "KEY_UNSUPPORTED",
-        `Cannot import COSE_Key: OKP curve ${String(map.get(-1))} is not supported`,
+        `Cannot import COSE_Key: OKP curve ${shownValue(map.get(-1))} is not supported`,
       );
     }
     key = ed25519PublicKey(bytesAt(map, -2, "x"));
   } else {
-    throw new AuditError("KEY_UNSUPPORTED", `Cannot import COSE_Key: key type ${String(kty)} is not supported`);
+    throw new AuditError("KEY_UNSUPPORTED", `Cannot import COSE_Key: key type ${shownValue(kty)} is not supported`);
   }
   const rawKid = map.get(2);
   const alg = map.get(3);

@@ -6,7 +6,7 @@
 
 import { concat, fromBase64, toBase64Url } from "../bytes.ts";
 import { DER, derBitString, derChildren, derOid, derUnsigned, expectTag, readDer } from "../der.ts";
-import { AuditError } from "../errors.ts";
+import { AuditError, shownValue } from "../errors.ts";
 import { encodeTlv as tlv, encodeUnsigned as unsignedInteger } from "../der_encode.ts";
 
 /** A named elliptic curve for ECDSA. */
@@ -195,17 +195,17 @@ export function publicKeyFromJwk(jwk: unknown): PublicKey {
     case "EC": {
       const crv = record.crv;
       if (crv !== "P-256" && crv !== "P-384" && crv !== "P-521") {
-        unsupported(`EC curve "${String(crv)}" is not supported`);
+        unsupported(`EC curve ${shownValue(crv)} is not supported`);
       }
       return ecPublicKey(crv, member(record, "x"), member(record, "y"));
     }
     case "RSA":
       return rsaPublicKey(member(record, "n"), member(record, "e"));
     case "OKP":
-      if (record.crv !== "Ed25519") unsupported(`OKP curve "${String(record.crv)}" is not supported`);
+      if (record.crv !== "Ed25519") unsupported(`OKP curve ${shownValue(record.crv)} is not supported`);
       return ed25519PublicKey(member(record, "x"));
     default:
-      return unsupported(`JWK key type "${String(record.kty)}" is not supported`);
+      return unsupported(`JWK key type ${shownValue(record.kty)} is not supported`);
   }
 }
 

@@ -192,3 +192,32 @@ Deno.test("verify --receipt verifies detached receipts as if they were in header
   const two = await cli("verify", statement, RELEASE, ...KEYS, "--receipt", receipt);
   assert.deepEqual([two.exit, two.stderr], [2, ["scitt-audit: verify: --receipt needs exactly one statement"]]);
 });
+
+Deno.test("verify --payload supplies a detached payload: the statement's signature is verified over it", async () => {
+  const { issueTestCa } = await import("../fixtures/_gen/test_ca.ts");
+  const { statementHeader } = await import("../fixtures/_gen/statement.ts");
+  const { encodeCoseSign1, signCoseSign1 } = await import("../fixtures/_gen/cose_sign1.ts");
+  const ca = await issueTestCa();
+  const payload = new TextEncoder().encode('{"image-digest":"sha256:00"}');
+  const spec = { subject: "detached", iat: 1772442000, iatTagged: false, svn: 1, payload };
+  const parts = await signCoseSign1(ca.leaf.key, {
+    protectedHeader: await statementHeader(ca, spec),
+    payload: null,
+    detachedPayload: payload,
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(`${dir}/detached.cose`, encodeCoseSign1(parts));
+    await Deno.writeFile(`${dir}/payload.json`, payload);
+    await Deno.writeFile(`${dir}/other.json`, new TextEncoder().encode("{}"));
+    const signature = async (...extra: string[]) => {
+      const run = await cli("verify", `${dir}/detached.cose`, ...KEYS, "--json", ...extra);
+      return JSON.parse(run.stdout[0]!).statements[0].signature;
+    };
+    assert.deepEqual(await signature("--payload", `${dir}/payload.json`), { signer: SUBJECT, valid: true });
+    assert.equal((await signature("--payload", `${dir}/other.json`)).valid, false);
+    assert.equal((await signature()).error.code, "COSE_DETACHED_PAYLOAD_MISSING");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -74,9 +74,10 @@ Signer and time (checked after the statement and its receipts verify; a mismatch
                                      valid chain to it; repeatable
   --receipt FILE                     a detached receipt (COSE_Sign1) for the statement, verified as if it
                                      were in its header 394 (one statement only); repeatable
-  --payload FILE                     the detached artifact: for a hash envelope (labels 258/259/260) its
-                                     digest must equal the registered payload; otherwise it must equal the
-                                     attached payload byte for byte (one statement only)
+  --payload FILE                     the artifact (one statement only): a detached payload is what the
+                                     statement's signature is verified over; for a hash envelope (labels
+                                     258/259/260) its digest must equal the registered payload; otherwise it
+                                     must equal the attached payload byte for byte
 
 Bulk verification:
   --workers N     verify in N worker threads (default: auto, one per core, 2 to 4, from ${LARGE_SET}
@@ -315,8 +316,11 @@ async function run(args: string[], io: Io): Promise<number> {
   const workers = chooseWorkers(values.workers, files.length);
   const receipts = values.receipt ?? [];
   if (receipts.length > 0 && files.length !== 1) throw usage("verify: --receipt needs exactly one statement");
-  let outcomes: AsyncIterable<Outcome> = receipts.length > 0
-    ? withDetachedReceipts(files[0]!, receipts, store, choice.policy)
+  if (values.payload !== undefined && files.length !== 1) throw usage("verify: --payload needs exactly one statement");
+  // One statement with detached parts (receipts, or the payload its signature covers) is verified here, whole.
+  const detachedPayload = values.payload === undefined ? undefined : await readInput(values.payload);
+  let outcomes: AsyncIterable<Outcome> = receipts.length > 0 || detachedPayload
+    ? withDetachedParts(files[0]!, receipts, store, choice.policy, detachedPayload)
     : workers === 1
     ? verifyInThread(files, fileVerifier(store, choice.policy).verify)
     : verifyInWorkers(files, { keys, trustListSigners, policy: choice.policy }, { workers });
@@ -366,13 +370,15 @@ async function run(args: string[], io: Io): Promise<number> {
 
 /**
  * Verifies one statement with detached receipts added to its header 394 (the unprotected header, which neither
- * the signature nor the receipts' claims digest covers, so this is what a statement carrying them would be).
+ * the signature nor the receipts' claims digest covers, so this is what a statement carrying them would be) and,
+ * when its payload is detached, its signature over `detachedPayload`.
  */
-async function* withDetachedReceipts(
+async function* withDetachedParts(
   file: string,
   receiptFiles: readonly string[],
   trustStore: TrustStore,
   policy: ReceiptPolicy,
+  detachedPayload: Uint8Array | undefined,
 ): AsyncGenerator<Outcome> {
   const detached: Uint8Array[] = [];
   for (const receiptFile of receiptFiles) {
@@ -395,8 +401,13 @@ async function* withDetachedReceipts(
     return;
   }
   try {
-    const combined = attachReceipts(decodeCoseSign1(bytes, { what: "statement" }), detached);
-    const report = await verifyTransparentStatement(combined, { trustStore, policy });
+    const message = decodeCoseSign1(bytes, { what: "statement" });
+    const combined = detached.length > 0 ? attachReceipts(message, detached) : bytes;
+    const report = await verifyTransparentStatement(combined, {
+      trustStore,
+      policy,
+      ...(detachedPayload && message.payload === null ? { detachedPayload } : {}),
+    });
     const exit = report.valid
       ? EXIT.OK
       : report.error && isMalformedCode(report.error.code)

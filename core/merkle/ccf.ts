@@ -31,7 +31,7 @@ import {
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { ccfLeafHash } from "./mod.ts";
+ * import { ccfLeafHash } from "./ccf.ts";
  * const leaf = ccfLeafHash({
  *   internalTransactionHash: new Uint8Array(32),
  *   internalEvidence: "ce:1.2:ab",
@@ -63,7 +63,8 @@ export function ccfLeafHash(parts: CcfLeafParts): Uint8Array {
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { foldCcfPath, sha256 } from "./mod.ts";
+ * import { foldCcfPath } from "./ccf.ts";
+ * import { sha256 } from "./sha256.ts";
  * const leaf = new Uint8Array(32).fill(1);
  * const sibling = new Uint8Array(32).fill(2);
  * const root = foldCcfPath(leaf, [{ left: true, hash: sibling }]);
@@ -83,7 +84,7 @@ export function foldCcfPath(leaf: Uint8Array, path: readonly CcfPathStep[]): Uin
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { foldCcfPath, foldCcfPaths } from "./mod.ts";
+ * import { foldCcfPath, foldCcfPaths } from "./ccf.ts";
  * const step = { left: false, hash: new Uint8Array(32).fill(9) };
  * const batch = [0, 1, 2, 3, 4].map((i) => ({ leaf: new Uint8Array(32).fill(i), path: [step] }));
  * const roots = foldCcfPaths(batch);
@@ -106,7 +107,8 @@ export function foldCcfPaths(batch: readonly CcfPathInput[]): Uint8Array[] {
  *
  * @example
  * ```ts
- * import { ccfNodeHash, sha256 } from "./mod.ts";
+ * import { ccfNodeHash } from "./ccf.ts";
+ * import { sha256 } from "./sha256.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  * const a = new Uint8Array(32).fill(1);
  * const b = new Uint8Array(32).fill(2);

@@ -33,7 +33,7 @@ import {
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162LeafHash } from "./mod.ts";
+ * import { rfc9162LeafHash } from "./rfc9162.ts";
  * import { toHex } from "../bytes.ts";
  * // The RFC 6962 reference tree: the leaf hash of the empty entry is the root of size 1.
  * assert(toHex(rfc9162LeafHash(new Uint8Array())).startsWith("6e340b9c"));
@@ -52,7 +52,7 @@ export function rfc9162LeafHash(entry: Uint8Array): Uint8Array {
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162LeafHash, rfc9162NodeHash } from "./mod.ts";
+ * import { rfc9162LeafHash, rfc9162NodeHash } from "./rfc9162.ts";
  * import { toHex } from "../bytes.ts";
  * // The RFC 6962 reference tree of size 2: leaves "" and 0x00.
  * const root = rfc9162NodeHash(rfc9162LeafHash(new Uint8Array()), rfc9162LeafHash(new Uint8Array([0])));
@@ -80,7 +80,7 @@ function refuseLength(context: string, found: number, needed: number, tree: stri
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162InclusionRoot, rfc9162LeafHash, rfc9162NodeHash } from "./mod.ts";
+ * import { rfc9162InclusionRoot, rfc9162LeafHash, rfc9162NodeHash } from "./rfc9162.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * const root = rfc9162InclusionRoot(b, 1, 2, [a]);
@@ -108,7 +108,7 @@ export function rfc9162InclusionRoot(
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162InclusionRoot, rfc9162InclusionRoots, rfc9162LeafHash } from "./mod.ts";
+ * import { rfc9162InclusionRoot, rfc9162InclusionRoots, rfc9162LeafHash } from "./rfc9162.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * const [rootA, rootB] = rfc9162InclusionRoots([
@@ -152,7 +152,7 @@ function foldConsistency(size1: number, size2: number, root1: Uint8Array, path: 
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162ConsistencyRoots, rfc9162LeafHash, rfc9162NodeHash } from "./mod.ts";
+ * import { rfc9162ConsistencyRoots, rfc9162LeafHash, rfc9162NodeHash } from "./rfc9162.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * const { root1, root2 } = rfc9162ConsistencyRoots(1, 2, a, [b]);
@@ -186,7 +186,7 @@ export function rfc9162ConsistencyRoots(
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { rfc9162LeafHash, rfc9162NodeHash, verifyRfc9162Consistency } from "./mod.ts";
+ * import { rfc9162LeafHash, rfc9162NodeHash, verifyRfc9162Consistency } from "./rfc9162.ts";
  * const a = rfc9162LeafHash(new Uint8Array([1]));
  * const b = rfc9162LeafHash(new Uint8Array([2]));
  * assert(verifyRfc9162Consistency(1, 2, a, rfc9162NodeHash(a, b), [b]));

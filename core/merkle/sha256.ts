@@ -13,7 +13,7 @@ import { streamHash } from "./_wasm.ts";
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { sha256 } from "./mod.ts";
+ * import { sha256 } from "./sha256.ts";
  * import { toHex } from "../bytes.ts";
  * assert(toHex(sha256(new TextEncoder().encode("abc"))).startsWith("ba7816bf"));
  * ```

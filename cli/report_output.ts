@@ -41,8 +41,8 @@ export interface WriteReportsOptions {
 /** Says which folder could not be written and how to choose another, in place of the runtime's wording. */
 export function writeProblem(path: string, error: unknown): string {
   if (error instanceof Deno.errors.NotCapable) {
-    return `Cannot write ${path}: scitt-audit may write only under the folder it was started in; ` +
-      `choose an --out folder inside the current folder, or start scitt-audit from a folder that holds ${path}`;
+    return `Cannot write ${path}: scitt-audit may write only under the folder it was started in and the --out it ` +
+      `names; name this path with --out, or start scitt-audit from a folder that holds ${path}`;
   }
   if (error instanceof Deno.errors.PermissionDenied) {
     return `Cannot write ${path}: the file system does not allow it (permission denied); choose another folder with --out`;

@@ -8,6 +8,7 @@ import * as assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { INSTALL_FLAGS } from "../tools/install.ts";
 import { LAUNCHER_FLAGS } from "../tools/kit.ts";
+import { newLedger, writeLedger } from "./_ledger.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
@@ -32,7 +33,7 @@ Deno.test("deno task install puts scitt-audit in DENO_INSTALL_ROOT/bin; it runs 
   const elsewhere = await Deno.makeTempDir({ prefix: "scitt-audit-elsewhere-" });
   try {
     const installed = await new Deno.Command(denoBinary(), {
-      args: ["run", "--allow-read", "--allow-run=deno", "--no-prompt", "tools/install.ts"],
+      args: ["run", "--allow-read", "--allow-write", "--allow-run=deno", "--no-prompt", "tools/install.ts"],
       cwd: REPO,
       env: { DENO_INSTALL_ROOT: root, NO_COLOR: "1" },
       stdout: "piped",
@@ -72,12 +73,21 @@ Deno.test("deno task install puts scitt-audit in DENO_INSTALL_ROOT/bin; it runs 
     assert.ok((await Deno.stat(`${work}/reports/report.json`)).isFile, "written in the user's folder");
 
     const outside = await run("run", "demo/demo.yaml", "-q", "--out", `${elsewhere}/r`);
-    assert.equal(outside.code, 4);
+    assert.equal(outside.code, 0, outside.stderr + outside.stdout);
+    assert.ok((await Deno.stat(`${elsewhere}/r/report.json`)).isFile, "written to the --out it names, outside");
+
+    const ledger = await newLedger("install");
+    await writeLedger(ledger.files, `${work}/demo`);
+    const state = await run("ledger", "verify", "demo", "--state", `${elsewhere}/state.json`, "-q");
+    assert.equal(state.code, 4);
     assert.equal(
-      outside.stderr.trim(),
-      `scitt-audit: Cannot write ${elsewhere}/r: scitt-audit may write only under the folder it was started in; choose an --out folder inside the current folder, or start scitt-audit from a folder that holds ${elsewhere}/r`,
+      state.stderr.trim(),
+      `scitt-audit: Cannot write ${elsewhere}/state.json: scitt-audit may write only under the folder it was started in and the --out it names; name this path with --out, or start scitt-audit from a folder that holds ${elsewhere}/state.json`,
     );
-    assert.doesNotMatch(outside.stderr, /--allow-|allow-all|run again/);
+    assert.doesNotMatch(state.stderr, /--allow-|allow-all|run again/);
+    const comma = await run("run", "demo/demo.yaml", "--out", "a,b");
+    assert.equal(comma.code, 2);
+    assert.match(comma.stderr, /cannot write to 'a,b': a path holding a comma cannot be granted/);
   } finally {
     for (const dir of [root, work, elsewhere]) await Deno.remove(dir, { recursive: true });
   }

@@ -24,6 +24,7 @@ import { CliError, EXIT, usage } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
 import { auditLedgerFiles, findLedgerFiles, readChunk } from "../ledger_files.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
+import { writeProblem } from "../report_output.ts";
 import { listStatementFiles } from "../statement_files.ts";
 
 const HELP = `Usage: scitt-audit ledger verify <folder|file>... [--level offsets|headers|merkle|full] [--include-open]
@@ -158,7 +159,7 @@ function writeState(path: string, state: LedgerState): void {
     Deno.writeTextFileSync(temporary, JSON.stringify(state, null, 1) + "\n");
     Deno.renameSync(temporary, path);
   } catch (error) {
-    throw new CliError(EXIT.MISSING, `Cannot write the state file ${path}: ${(error as Error).message}`);
+    throw new CliError(EXIT.MISSING, writeProblem(path, error));
   }
 }
 

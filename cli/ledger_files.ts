@@ -48,18 +48,9 @@ function statOrFail(path: string): Deno.FileInfo {
   }
 }
 
-/** Reads one chunk file: a regular file no larger than {@linkcode MAX_CHUNK_BYTES}. */
+/** Reads one chunk file into memory of its own: a regular file no larger than {@linkcode MAX_CHUNK_BYTES}. */
 export function readChunk(file: ChunkFile): Uint8Array {
-  const info = statOrFail(file.path);
-  if (!info.isFile) throw new CliError(EXIT.MALFORMED, `Cannot read ${file.path}: not a regular file`);
-  if (info.size > MAX_CHUNK_BYTES) {
-    throw new CliError(EXIT.MALFORMED, `Cannot read ${file.path}: ${info.size} bytes is more than ${MAX_CHUNK_BYTES}`);
-  }
-  try {
-    return Deno.readFileSync(file.path);
-  } catch (error) {
-    throw new CliError(EXIT.MISSING, `Cannot read ${file.path}: ${(error as Error).message}`);
-  }
+  return new ChunkReader().read(file);
 }
 
 /**
@@ -127,7 +118,10 @@ export function findLedgerFiles(args: readonly string[], includeOpen: boolean): 
   return { files, findings };
 }
 
-/** Reads chunk after chunk into one buffer that grows to the largest chunk, so memory does not grow with the ledger. */
+/**
+ * Reads chunk after chunk into one buffer that grows to the largest chunk, so memory does not grow with the ledger:
+ * a regular file no larger than {@linkcode MAX_CHUNK_BYTES}, opened once and checked on the open file.
+ */
 class ChunkReader {
   #buffer = new Uint8Array(0);
 

@@ -16,3 +16,12 @@ export async function cli(...args: string[]): Promise<Run> {
   const exit = await runCli(args, io);
   return { exit, stdout: io.stdout, stderr: io.stderr };
 }
+
+/**
+ * This process's own deno binary, or `deno` from PATH when only that name may be run: `--allow-run=deno` does not
+ * cover `Deno.execPath()` when `deno` on PATH is a symlink to it.
+ */
+export function denoBinary(): string {
+  const own = Deno.execPath();
+  return Deno.permissions.querySync({ name: "run", command: own }).state === "granted" ? own : "deno";
+}

@@ -12,7 +12,7 @@ import { concat } from "../core/bytes.ts";
 import { bstrHeader } from "../core/cbor.ts";
 import { decodeCoseSign1 } from "../core/cose/sign1.ts";
 import { VERSION } from "../cli/version.ts";
-import { cli, type Run } from "./_cli.ts";
+import { cli, denoBinary, type Run } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const FIXTURES = `${REPO}fixtures/mst/`;
@@ -490,15 +490,6 @@ Deno.test("scitt-audit --version and -V print the version of deno.json and exit 
     assertOneLine(run, "stdout", `scitt-audit ${config.version}`);
   }
 });
-
-/**
- * This process's own deno binary, or `deno` from PATH when only that name may be run: `--allow-run=deno` does not
- * cover `Deno.execPath()` when `deno` on PATH is a symlink to it.
- */
-function denoBinary(): string {
-  const own = Deno.execPath();
-  return Deno.permissions.querySync({ name: "run", command: own }).state === "granted" ? own : "deno";
-}
 
 // --- As a process ----------------------------------------------------------------------------------------------
 

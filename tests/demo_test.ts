@@ -5,13 +5,9 @@
 
 import * as assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { denoBinary } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-
-function denoBinary(): string {
-  const own = Deno.execPath();
-  return Deno.permissions.querySync({ name: "run", command: own }).state === "granted" ? own : "deno";
-}
 
 Deno.test("deno task -q demo prints only the audit and writes the four reports", async () => {
   const out = await new Deno.Command(denoBinary(), {

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { decodeMaaToken, parseMaaCerts } from "../core/attestation/maa_token.ts";
 import { AuditError } from "../core/errors.ts";
-import { cli } from "./_cli.ts";
+import { cli, denoBinary } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const MAIN = `${REPO}cli/main.ts`;
@@ -29,11 +29,6 @@ const HAS_DEV_ZERO = (() => {
     return false;
   }
 })();
-
-function denoBinary(): string {
-  const own = Deno.execPath();
-  return Deno.permissions.querySync({ name: "run", command: own }).state === "granted" ? own : "deno";
-}
 
 interface Proc {
   readonly code: number;

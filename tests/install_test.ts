@@ -9,13 +9,9 @@ import { fileURLToPath } from "node:url";
 import { INSTALL_FLAGS } from "../tools/install.ts";
 import { LAUNCHER_FLAGS } from "../tools/kit.ts";
 import { newLedger, writeLedger } from "./_ledger.ts";
+import { denoBinary } from "./_cli.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
-
-function denoBinary(): string {
-  const own = Deno.execPath();
-  return Deno.permissions.querySync({ name: "run", command: own }).state === "granted" ? own : "deno";
-}
 
 const text = new TextDecoder();
 

@@ -36,14 +36,12 @@ import { sha256 } from "../../core/crypto/digest.ts";
 import { AuditError } from "../../core/errors.ts";
 import { parseCertificates } from "../../core/x509/certificate.ts";
 import { VERSION } from "../version.ts";
-import { type Fetched, Interrupted, ServiceClient } from "./client.ts";
+import { type ClientOptions, type Fetched, Interrupted, ServiceClient } from "./client.ts";
 import { PartsCache, writeAtomically } from "./parts.ts";
 import { checkPresented, type Pin, presentedChain } from "./tls_pin.ts";
 
-/** What to collect and how. */
-export interface CollectOptions {
-  /** The `--service` URL (https). */
-  readonly service: URL;
+/** What to collect and how; the request settings are the client's ({@linkcode ClientOptions}), its CA from `pin`. */
+export interface CollectOptions extends Omit<ClientOptions, "caPem"> {
   readonly pin: Pin;
   /** `--entry` txids. */
   readonly entries: readonly string[];
@@ -63,14 +61,6 @@ export interface CollectOptions {
   readonly out: string;
   /** `--at` (ISO-8601 UTC): the recorded collection time and the playbook's `at:`. */
   readonly at?: string;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  readonly maxBytes: number;
-  readonly backoffMs: number;
-  readonly maxWaitMs: number;
-  readonly signal: AbortSignal;
-  /** Warnings and retries (always), requests (verbose). */
-  readonly log: (line: string) => void;
   /** Per request, with `-v`. */
   readonly trace: (line: string) => void;
   /** Progress of the entry and attestation downloads. */

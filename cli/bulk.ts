@@ -9,10 +9,12 @@
 import { AuditError, isMalformedCode } from "../core/errors.ts";
 import type { ReceiptPolicy } from "../core/receipts/policy.ts";
 import type { TrustStore } from "../core/receipts/trust_store.ts";
+import type { SignerPolicy } from "../core/signer_policy.ts";
 import { type StatementReport, verifyTransparentStatement } from "../core/statement.ts";
 import { VerificationCache, type VerificationCacheStats } from "../core/verification_cache.ts";
 import { CliError, EXIT, exitFor, type ExitStatus } from "./exit.ts";
 import { readInput } from "./io.ts";
+import type { SignerOptions } from "./trust.ts";
 
 /** One statement's outcome: a report, or the error that kept it from being verified. */
 export type Outcome =
@@ -27,6 +29,8 @@ export interface VerifierSetup {
   readonly trustListSigners: readonly string[];
   /** The receipt policy. */
   readonly policy: ReceiptPolicy;
+  /** The signer options, from which each thread builds the same signer policy. */
+  readonly signers: SignerOptions;
 }
 
 /** Statements a set must hold before `--workers auto` uses more than one worker. */
@@ -50,11 +54,12 @@ export type FileVerifier = (file: string) => Promise<Outcome>;
 export function fileVerifier(
   trustStore: TrustStore,
   policy: ReceiptPolicy,
+  signers: SignerPolicy = {},
 ): { verify: FileVerifier; stats: () => VerificationCacheStats } {
   const cache = new VerificationCache();
   const verify = async (file: string): Promise<Outcome> => {
     try {
-      const report = await verifyTransparentStatement(await readInput(file), { trustStore, policy, cache });
+      const report = await verifyTransparentStatement(await readInput(file), { trustStore, policy, signers, cache });
       const exit = report.valid
         ? EXIT.OK
         : report.error && isMalformedCode(report.error.code)

@@ -1,5 +1,7 @@
 /**
- * Builds the offline trust store from `--keys ISSUER=FILE` and `--keys FILE` arguments.
+ * The trust material of `verify`, from its arguments: the offline trust store from `--keys ISSUER=FILE` and
+ * `--keys FILE`, and the signer policy from `--signer`, `--certificate-identity[-regexp]`, `--x509-roots`, `--at`
+ * and `--strict` (the same {@linkcode SignerPolicy} a playbook run builds from its `trust:` section).
  *
  * @module
  */
@@ -7,6 +9,9 @@
 import { AuditError } from "../core/errors.ts";
 import { importKeySet, type KeyImport } from "../core/receipts/import_keys.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
+import type { SignerPolicy } from "../core/signer_policy.ts";
+import { parseUtcTime } from "../core/time.ts";
+import { parseCertificates } from "../core/x509/certificate.ts";
 import { CliError, EXIT, exitFor, usage } from "./exit.ts";
 import { readInput } from "./io.ts";
 
@@ -65,4 +70,56 @@ export async function loadTrustStore(
     );
   }
   return { store, imports };
+}
+
+/** The signer options of `verify`, as given (plain data, so a worker thread can build the same policy). */
+export interface SignerOptions {
+  /** `--signer`: accepted issuers, DIDs or `*` patterns. */
+  readonly signers: readonly string[];
+  /** `--certificate-identity`. */
+  readonly identities: readonly string[];
+  /** `--certificate-identity-regexp`, as written. */
+  readonly patterns: readonly string[];
+  /** `--x509-roots` files. */
+  readonly roots: readonly string[];
+  /** `--at`, as written. */
+  readonly at?: string;
+  /** `--strict`. */
+  readonly strict: boolean;
+}
+
+/**
+ * Builds the signer policy the options ask for: each rule only when its option is given, the leaf's validity
+ * checked when `--at` is (a warning, or a failure under `--strict`). Bad values are usage errors; a roots file
+ * that does not parse is named with its problem.
+ */
+export async function loadSignerPolicy(options: SignerOptions): Promise<SignerPolicy> {
+  const patterns = options.patterns.map((source) => {
+    try {
+      return new RegExp(source, "u");
+    } catch {
+      throw usage(`--certificate-identity-regexp: '${source}' is not a regular expression`);
+    }
+  });
+  const at = options.at === undefined ? undefined : parseUtcTime(options.at);
+  if (options.at !== undefined && !at) {
+    throw usage(`verify: --at must be an ISO-8601 UTC time such as 2026-11-01T00:00:00Z; found '${options.at}'`);
+  }
+  if (options.strict && !at) throw usage("verify: --strict needs --at TIME");
+  const roots = [];
+  for (const file of options.roots) {
+    try {
+      roots.push(...parseCertificates(await readInput(file)));
+    } catch (error) {
+      if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
+      throw error;
+    }
+  }
+  return {
+    ...(options.signers.length > 0 ? { issuers: options.signers } : {}),
+    ...(options.identities.length > 0 ? { identities: options.identities } : {}),
+    ...(patterns.length > 0 ? { identityPatterns: patterns } : {}),
+    ...(roots.length > 0 ? { x509Roots: roots } : {}),
+    ...(at ? { at, leafValidity: options.strict ? "fail" : "warn" } : {}),
+  };
 }

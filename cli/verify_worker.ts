@@ -8,7 +8,7 @@
 /// <reference lib="deno.worker" />
 
 import { type FileVerifier, fileVerifier, type WorkerReply, type WorkerRequest } from "./bulk.ts";
-import { loadTrustStore } from "./trust.ts";
+import { loadSignerPolicy, loadTrustStore } from "./trust.ts";
 
 let verify: FileVerifier | undefined;
 
@@ -19,7 +19,7 @@ function reply(message: WorkerReply): void {
 async function handle(request: WorkerRequest): Promise<void> {
   if (request.kind === "setup") {
     const { store } = await loadTrustStore(request.setup.keys, request.setup.trustListSigners);
-    verify = fileVerifier(store, request.setup.policy).verify;
+    verify = fileVerifier(store, request.setup.policy, await loadSignerPolicy(request.setup.signers)).verify;
     reply({ kind: "ready" });
     return;
   }

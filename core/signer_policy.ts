@@ -1,62 +1,40 @@
 /**
- * Signer pinning and evaluation-time checks for `verify`, applied to a statement the pipeline already verified:
- * the issuer (a did:x509 DID, exactly or by a `*` pattern), the leaf certificate's identity (subject, SAN, EKU;
- * exact or a regular expression), the leaf's validity at a given time, and a detached payload (for a hash
- * envelope, labels 258/259/260: the artifact whose digest the payload is), and the chain to given X.509 roots.
- * Each check gives a pass (`undefined`) or a reason.
+ * Signer policy: who may have signed a transparent statement and with what certificate. It is one step of the
+ * statement pipeline ({@linkcode verifyTransparentStatement} in `statement.ts`), so `verify` (its `--signer`,
+ * `--certificate-identity[-regexp]`, `--x509-roots`, `--at` options) and a playbook run (`trust.signers`,
+ * `trust.x509-roots`, the evaluation time) decide the same way on the same evidence. Each rule gives one
+ * {@linkcode Check}: the issuer (a did:x509 DID, exactly or by a `*` pattern, after the DID resolved against the
+ * x5chain), the chain to given X.509 roots, the leaf certificate's identity (subject, SAN, EKU; exact or a regular
+ * expression) and the leaf's validity at the evaluation time.
  *
  * @module
  */
 
-import { equalBytes, toHex } from "./bytes.ts";
-import { HEADER } from "./cose/labels.ts";
-import { decodeCoseSign1 } from "./cose/sign1.ts";
-import { digest, type HashName } from "./crypto/digest.ts";
-import { AuditError } from "./errors.ts";
-import { type Certificate, parseCertificate } from "./x509/certificate.ts";
+import { equalBytes } from "./bytes.ts";
+import { type Check, check } from "./check.ts";
+import { AuditError, type ErrorCode } from "./errors.ts";
+import { formatUtcTime } from "./time.ts";
+import type { Certificate } from "./x509/certificate.ts";
 import { verifyChain } from "./x509/chain.ts";
 import { formatName } from "./x509/name.ts";
 
-/** What a statement's signer looks like: its leaf certificate and payload, as far as they decode. */
-export interface SignerFacts {
-  /** The x5chain leaf, when there is one. */
-  readonly leaf?: Certificate;
-  /** The whole x5chain, leaf first (empty when there is none). */
-  readonly chain: readonly Certificate[];
-  /** The identities of the leaf: `subject:<DN>`, `email:`, `dns:`, `uri:` SANs and `eku:<OID>`. */
-  readonly identities: readonly string[];
-  /** The attached payload, or `null` when detached. */
-  readonly payload: Uint8Array | null;
-  /** For a hash envelope: the hash of label 258 (`SHA-256`, ...), else undefined. */
-  readonly payloadHash?: HashName;
-}
-
-const COSE_HASHES: ReadonlyMap<number, HashName> = new Map([[-16, "SHA-256"], [-43, "SHA-384"], [-44, "SHA-512"]]);
-
-/**
- * Reads the facts the checks need from statement bytes (already verified, so decoding succeeds).
- *
- * @example
- * ```ts ignore
- * const facts = signerFacts(await Deno.readFile("statement.cose"));
- * console.log(facts.identities);
- * ```
- */
-export function signerFacts(bytes: Uint8Array): SignerFacts {
-  const message = decodeCoseSign1(bytes);
-  const chain = message.protectedHeader.get(HEADER.X5CHAIN) ?? message.unprotectedHeader.get(HEADER.X5CHAIN);
-  const ders = chain instanceof Uint8Array ? [chain] : Array.isArray(chain) ? chain : [];
-  const certificates = ders.filter((d): d is Uint8Array => d instanceof Uint8Array).map((d) => parseCertificate(d));
-  const leaf = certificates[0];
-  const hashAlg = message.protectedHeader.get(HEADER.PAYLOAD_HASH_ALG);
-  const payloadHash = typeof hashAlg === "number" ? COSE_HASHES.get(hashAlg) : undefined;
-  return {
-    ...(leaf ? { leaf } : {}),
-    chain: certificates,
-    identities: leaf ? leafIdentities(leaf) : [],
-    payload: message.payload,
-    ...(payloadHash ? { payloadHash } : {}),
-  };
+/** Who may have signed a statement. Every member is optional: a rule that is absent is not checked. */
+export interface SignerPolicy {
+  /**
+   * The accepted issuers: did:x509 DIDs, or patterns where `*` stands for any run of characters (a DID never
+   * contains `*`); any may match. Absent: any issuer whose DID resolves. Empty: no issuer is accepted.
+   */
+  readonly issuers?: readonly string[];
+  /** The leaf certificate must have one of these identities (see {@linkcode leafIdentities}), typed or not. */
+  readonly identities?: readonly string[];
+  /** The leaf certificate must have an identity matching one of these (anchor them with ^…$ to match whole). */
+  readonly identityPatterns?: readonly RegExp[];
+  /** The x5chain must end in one of these certificates and be a valid chain to it (at {@linkcode at} when given). */
+  readonly x509Roots?: readonly Certificate[];
+  /** The evaluation time certificates are judged at. */
+  readonly at?: Date;
+  /** What a leaf certificate not valid at {@linkcode at} is: a warning or a failure. Absent: not checked. */
+  readonly leafValidity?: "warn" | "fail";
 }
 
 /**
@@ -73,25 +51,26 @@ export function leafIdentities(leaf: Certificate): string[] {
   return out;
 }
 
-/** A `--certificate-identity` value matches an identity whole, with or without its `type:` prefix. */
+/** An accepted identity matches an identity whole, with or without its `type:` prefix. */
 export function identityMatches(identities: readonly string[], wanted: string): boolean {
   return identities.some((id) => id === wanted || id.slice(id.indexOf(":") + 1) === wanted);
 }
 
-/** A `--certificate-identity-regexp` matches when it matches an identity (anchor it with ^…$ to match whole). */
+/** A pattern matches when it matches an identity, with or without its `type:` prefix. */
 export function identityMatchesPattern(identities: readonly string[], pattern: RegExp): boolean {
   return identities.some((id) => pattern.test(id) || pattern.test(id.slice(id.indexOf(":") + 1)));
 }
 
 /**
- * A `--signer` value: a DID, or a pattern where `*` stands for any run of characters, matched against the whole
+ * An accepted issuer: a DID, or a pattern where `*` stands for any run of characters, matched against the whole
  * issuer.
  *
- * @example
+ * @example Usage
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { signerMatches } from "./signer_policy.ts";
- * console.assert(signerMatches("did:x509:0:sha256:abc::eku:1.3.6.1.5.5.7.3.36", "did:x509:0:sha256:abc::*"));
- * console.assert(!signerMatches("did:x509:0:sha256:abd::eku:1", "did:x509:0:sha256:abc::*"));
+ * ok(signerMatches("did:x509:0:sha256:abc::eku:1.3.6.1.5.5.7.3.36", "did:x509:0:sha256:abc::*"));
+ * ok(!signerMatches("did:x509:0:sha256:abd::eku:1", "did:x509:0:sha256:abc::*"));
  * ```
  */
 export function signerMatches(issuer: string | undefined, pattern: string): boolean {
@@ -101,57 +80,108 @@ export function signerMatches(issuer: string | undefined, pattern: string): bool
   return new RegExp(`^${source}$`, "s").test(issuer);
 }
 
-/** The leaf's validity at `at`: `undefined` when valid, else why not. */
-export function leafValidityProblem(leaf: Certificate, at: Date): string | undefined {
-  if (at < leaf.notBefore) {
-    return `the signing certificate is not valid until ${iso(leaf.notBefore)} (evaluated at ${iso(at)})`;
-  }
-  if (at > leaf.notAfter) return `the signing certificate expired at ${iso(leaf.notAfter)} (evaluated at ${iso(at)})`;
-  return undefined;
+/** The outcome of resolving the statement's did:x509 issuer against its x5chain. */
+export interface IdentityOutcome {
+  /** Whether the DID resolves against the chain to the key that signed the statement. */
+  readonly valid: boolean;
+  /** The issuer, when there is one. */
+  readonly did?: string;
+  /** Why it does not. */
+  readonly error?: { readonly code: ErrorCode; readonly message: string };
 }
 
 /**
- * Checks a detached payload file against the statement: for a hash envelope its digest must equal the payload
- * (the registered digest); otherwise an attached payload must equal the file byte for byte. A statement whose
- * payload is detached and is not a hash envelope cannot be checked here (its signature covers the payload).
+ * The `issuer` check: the DID resolves against the x5chain (`identity`) and, when the policy names issuers, is
+ * one of them.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { issuerCheck } from "./signer_policy.ts";
+ * const did = "did:x509:0:sha256:abc::eku:1";
+ * equal(issuerCheck(did, { valid: true, did }, { issuers: ["did:x509:0:sha256:other::*"] }).code, "SIGNER_NOT_ACCEPTED");
+ * equal(issuerCheck(did, { valid: true, did }, {}).status, "pass");
+ * ```
  */
-export async function payloadProblem(facts: SignerFacts, file: Uint8Array): Promise<string | undefined> {
-  // A detached payload is what the statement's signature was verified over (the command passes it to the
-  // pipeline), so there is nothing more to compare.
-  if (facts.payload === null) return undefined;
-  if (facts.payloadHash) {
-    const computed = toHex(await digest(facts.payloadHash, file));
-    const registered = toHex(facts.payload);
-    return computed === registered
-      ? undefined
-      : `the ${facts.payloadHash} of the payload file is ${computed}; the statement registers ${registered}`;
+export function issuerCheck(issuer: string | undefined, identity: IdentityOutcome, policy: SignerPolicy): Check {
+  const accepted = policy.issuers;
+  const details = { issuer: issuer ?? null, ...(accepted ? { acceptedSigners: [...accepted] } : {}) };
+  if (!identity.valid) {
+    return check("issuer", "fail", identity.error!.message, { code: identity.error!.code, details });
   }
-  if (facts.payload.length === file.length && toHex(facts.payload) === toHex(file)) return undefined;
-  return `the payload file (${file.length} bytes) differs from the statement's payload (${facts.payload.length} bytes)`;
+  if (accepted && !accepted.some((pattern) => signerMatches(issuer, pattern))) {
+    const list = accepted.length > 0 ? accepted.join(", ") : "none";
+    return check("issuer", "fail", `Issuer '${issuer}' is not an accepted signer (accepted: ${list})`, {
+      code: "SIGNER_NOT_ACCEPTED",
+      details,
+    });
+  }
+  const message = `Issuer ${issuer} resolves against the x5chain${accepted ? " and is an accepted signer" : ""}`;
+  return check("issuer", "pass", message, { details });
 }
 
 /**
- * Checks that the x5chain ends in one of `roots` (the same certificate) and is a valid chain to it (signatures,
- * CA constraints, name constraints; validity periods are reported separately, see {@linkcode leafValidityProblem}).
+ * The certificate rules of the policy, in order: `x509-root`, `certificate-identity`, `certificate-time` (each
+ * only when the policy has it).
  */
-export async function rootProblem(
-  chain: readonly Certificate[],
-  roots: readonly Certificate[],
-): Promise<string | undefined> {
+export async function certificateChecks(chain: readonly Certificate[], policy: SignerPolicy): Promise<Check[]> {
+  const out: Check[] = [];
+  if (policy.x509Roots && policy.x509Roots.length > 0) out.push(await rootCheck(chain, policy.x509Roots, policy.at));
+  const leaf = chain[0];
+  const identities = leaf ? leafIdentities(leaf) : [];
+  const has = identities.join(", ") || "no certificate";
+  const wanted = policy.identities ?? [];
+  const patterns = policy.identityPatterns ?? [];
+  if (wanted.length + patterns.length > 0) {
+    const ok = wanted.some((id) => identityMatches(identities, id)) ||
+      patterns.some((re) => identityMatchesPattern(identities, re));
+    const details = {
+      identities,
+      accepted: [...wanted, ...patterns.map((re) => `/${re.source}/`)],
+    };
+    out.push(
+      ok
+        ? check("certificate-identity", "pass", "The signing certificate has an accepted identity", { details })
+        : check(
+          "certificate-identity",
+          "fail",
+          `The signing certificate has none of the accepted identities (it has ${has})`,
+          { code: "SIGNER_NOT_ACCEPTED", details },
+        ),
+    );
+  }
+  if (policy.at && policy.leafValidity) out.push(leafTimeCheck(leaf, policy.at, policy.leafValidity));
+  return out;
+}
+
+async function rootCheck(chain: readonly Certificate[], roots: readonly Certificate[], at?: Date): Promise<Check> {
   const anchor = chain[chain.length - 1];
-  if (!anchor) return "the statement has no x5chain to check against --x509-roots";
-  if (!roots.some((r) => equalBytes(r.der, anchor.der))) {
-    return "the x5chain does not end in a root given with --x509-roots";
+  if (!anchor || !roots.some((r) => equalBytes(r.der, anchor.der))) {
+    return check("x509-root", "fail", "The x5chain does not end in a trusted X.509 root", {
+      code: "X509_CHAIN_INVALID",
+    });
   }
   try {
-    await verifyChain(chain);
-    return undefined;
+    await verifyChain(chain, at ? { validAt: at } : {});
   } catch (error) {
-    if (error instanceof AuditError) return `the x5chain is not valid: ${error.message}`;
-    throw error;
+    if (!(error instanceof AuditError)) throw error;
+    return check("x509-root", "fail", error.message, { code: error.code });
   }
+  const when = at ? ` at ${formatUtcTime(at)}` : "";
+  return check("x509-root", "pass", `The x5chain ends in a trusted root and is valid${when}`, {
+    details: { certificates: chain.length },
+  });
 }
 
-function iso(date: Date): string {
-  return date.toISOString().replace(".000Z", "Z");
+function leafTimeCheck(leaf: Certificate | undefined, at: Date, outside: "warn" | "fail"): Check {
+  const when = `(evaluated at ${formatUtcTime(at)})`;
+  const problem = !leaf
+    ? "The statement has no signing certificate to check"
+    : at < leaf.notBefore
+    ? `The signing certificate is not valid until ${formatUtcTime(leaf.notBefore)} ${when}`
+    : at > leaf.notAfter
+    ? `The signing certificate expired at ${formatUtcTime(leaf.notAfter)} ${when}`
+    : undefined;
+  if (!problem) return check("certificate-time", "pass", `The signing certificate is valid ${when}`);
+  return check("certificate-time", outside, problem, { code: "CERTIFICATE_NOT_VALID" });
 }

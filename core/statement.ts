@@ -1,13 +1,15 @@
 /**
- * Transparent statement verification: the pipeline that ties COSE, X.509 / did:x509, CCF receipts and the
- * receipt policy together. Decode → statement signature → issuer identity → receipts → policy → decision.
+ * Transparent statement verification: the pipeline that ties COSE, X.509 / did:x509, receipts, the receipt policy
+ * and the signer policy together. Decode → statement signature → issuer identity → receipts → receipt policy →
+ * signer policy → decision. Besides its typed facts the report says what it decided as {@linkcode Check}s, the
+ * one vocabulary reports are built from, and {@linkcode statementReportJson} is its one JSON form.
  *
  * @module
  */
 
 import { type CborValue, decodeCbor } from "./cbor.ts";
 import { equalBytes, toHex } from "./bytes.ts";
-import { digest, sha256 } from "./crypto/digest.ts";
+import { digest, type HashName, sha256 } from "./crypto/digest.ts";
 import { publicKeyToJwk } from "./crypto/public_key.ts";
 import { AuditError, type ErrorCode } from "./errors.ts";
 import { coseHash } from "./cose/algorithms.ts";
@@ -30,6 +32,9 @@ import {
 import type { TrustStore } from "./receipts/trust_store.ts";
 import type { VerificationCache } from "./verification_cache.ts";
 import { formatEpochSeconds } from "./time.ts";
+import { type Check, check } from "./check.ts";
+import type { Json } from "./report/canonical_json.ts";
+import { certificateChecks, type IdentityOutcome, issuerCheck, type SignerPolicy } from "./signer_policy.ts";
 
 /** Limits on a transparent statement (spec: ccf-receipts §9). */
 export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
@@ -70,6 +75,8 @@ export interface ReceiptReport {
   readonly signedAt?: string;
   /** Why it failed. */
   readonly error?: Problem;
+  /** What was decided about it (also in the statement's {@linkcode StatementReport.checks}). */
+  readonly check: Check;
 }
 
 /** The result of verifying one transparent statement. */
@@ -85,13 +92,19 @@ export interface StatementReport {
   /** The statement signature check. */
   readonly signature: { readonly valid: boolean; readonly signer?: string; readonly error?: Problem };
   /** The issuer identity check (did:x509 against x5chain). */
-  readonly identity: { readonly valid: boolean; readonly did?: string; readonly error?: Problem };
+  readonly identity: IdentityOutcome;
   /** Per receipt, in 394 order. */
   readonly receipts: readonly ReceiptReport[];
   /** The receipt policy decision. */
   readonly policy: { readonly ok: boolean; readonly failures: readonly string[]; readonly message?: string };
   /** Things worth knowing that do not decide validity. */
   readonly warnings: readonly string[];
+  /**
+   * What was decided, in pipeline order: `signature`, `issuer`, then the signer policy's `x509-root`,
+   * `certificate-identity`, `certificate-time` and `payload` when asked for, `receipt.<i>` per receipt and
+   * `receipt-policy`. The statement is valid exactly when none of them failed.
+   */
+  readonly checks: readonly Check[];
 }
 
 /** Options for {@linkcode verifyTransparentStatement}. */
@@ -108,6 +121,14 @@ export interface VerifyStatementOptions {
   readonly rfc9162LeafRule?: Rfc9162LeafRule;
   /** The statement already decoded from these bytes by the caller, so it is decoded once. */
   readonly decoded?: CoseSign1;
+  /** Who may have signed the statement (issuers, X.509 roots, certificate identities, time). @default {{}} */
+  readonly signers?: SignerPolicy;
+  /**
+   * The artifact the statement is about: for a hash envelope (labels 258/259/260) its digest must equal the
+   * registered payload; otherwise it must equal the attached payload byte for byte. (A detached payload is given
+   * as `detachedPayload`: the signature is verified over it.)
+   */
+  readonly artifact?: Uint8Array;
 }
 
 /** What every receipt of one statement is verified against. */
@@ -273,7 +294,7 @@ function isLegacyReceipt(bytes: Uint8Array): boolean {
 }
 
 interface ReceiptOutcome {
-  readonly report: Omit<ReceiptReport, "treatment">;
+  readonly report: Omit<ReceiptReport, "treatment" | "check">;
   /** Set when the receipt did not decode: malformed input rather than a failed check. */
   readonly malformed?: Problem;
 }
@@ -319,7 +340,7 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
   const signedTxid = ccf instanceof Map && typeof ccf.get("txid") === "string" ? ccf.get("txid") as string : undefined;
   const signedAt = iso(cwt instanceof Map ? epochSeconds(cwt.get(6)) : undefined);
   const claims = readClaims(header);
-  let report: Omit<ReceiptReport, "treatment"> = {
+  let report: Omit<ReceiptReport, "treatment" | "check"> = {
     index,
     issuer,
     valid: false,
@@ -367,7 +388,7 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
   }
 }
 
-function withEntryUrl(report: Omit<ReceiptReport, "treatment">): Omit<ReceiptReport, "treatment"> {
+function withEntryUrl(report: Omit<ReceiptReport, "treatment" | "check">): Omit<ReceiptReport, "treatment" | "check"> {
   if (report.issuer.startsWith(UNKNOWN_ISSUER_PREFIX) || !report.registeredTxid) return report;
   return { ...report, entryUrl: `https://${report.issuer}/entries/${report.registeredTxid}` };
 }
@@ -422,28 +443,243 @@ export async function verifyTransparentStatement(
       options.policy ?? DEFAULT_RECEIPT_POLICY,
     )
     : { ok: false, failures: [itemsProblem.message], message: itemsProblem.message, treatment: [] };
-  const receipts = outcomes.map((o, i) => ({ ...withEntryUrl(o.report), treatment: decision.treatment[i]! }));
+  const receipts = outcomes.map((o, i) => {
+    const report = { ...withEntryUrl(o.report), treatment: decision.treatment[i]! };
+    return { ...report, check: receiptCheck(report, decision.ok) };
+  });
   const malformed = itemsProblem ??
     outcomes.find((o, i) => o.malformed && decision.treatment[i] !== "ignored")?.malformed;
-  const error = signature.error ?? identity.error ??
-    (decision.ok ? undefined : malformed ?? {
-      code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
-      message: decision.message!,
-    });
+  const receiptsError: Problem | undefined = decision.ok ? undefined : malformed ?? {
+    code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
+    message: decision.message!,
+  };
+  const signers = options.signers ?? {};
+  const policyChecks = [
+    ...await certificateChecks(chain, signers),
+    ...(options.artifact ? [await artifactCheck(message, options.artifact)] : []),
+  ];
+  const withoutPolicy = signature.error ?? identity.error;
+  const issuer = issuerCheck(claims.issuer, identity, signers);
+  const signerFailure = [issuer, ...policyChecks].find((c) => c.status === "fail");
+  const error = withoutPolicy ?? receiptsError ?? (signerFailure && asProblem(signerFailure));
+  for (const c of policyChecks) if (c.status === "warn") warnings.push(c.message);
   const iatIso = iso(claims.iat);
+  const statement = { ...claims, ...(iatIso ? { iatIso } : {}) };
+  const signatureReport = chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature;
+  const policy = {
+    ok: decision.ok,
+    failures: decision.failures,
+    ...(decision.message ? { message: decision.message } : {}),
+  };
   return {
     valid: error === undefined,
     ...(error ? { error } : {}),
     digest: toHex(digestBytes),
-    statement: { ...claims, ...(iatIso ? { iatIso } : {}) },
-    signature: chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature,
+    statement,
+    signature: signatureReport,
     identity,
     receipts,
-    policy: {
-      ok: decision.ok,
-      failures: decision.failures,
-      ...(decision.message ? { message: decision.message } : {}),
-    },
+    policy,
     warnings,
+    checks: [
+      signatureCheck(signatureReport, statement, toHex(digestBytes)),
+      issuer,
+      ...policyChecks.filter((c) => c.status !== "warn"),
+      ...receipts.map((r) => r.check),
+      receiptPolicyCheck(policy, options.policy ?? DEFAULT_RECEIPT_POLICY),
+    ],
+  };
+}
+
+function asProblem(c: Check): Problem {
+  return { code: c.code as ErrorCode, message: c.message };
+}
+
+function signatureCheck(
+  signature: StatementReport["signature"],
+  s: StatementReport["statement"],
+  digestHex: string,
+): Check {
+  return check(
+    "signature",
+    signature.valid ? "pass" : "fail",
+    signature.valid
+      ? `${s.alg} signature verifies with the x5chain leaf${signature.signer ? ` (${signature.signer})` : ""}`
+      : signature.error!.message,
+    {
+      code: signature.error?.code,
+      details: {
+        digest: digestHex,
+        alg: s.alg,
+        subject: s.subject ?? null,
+        svn: s.svn ?? null,
+        issuedAt: s.iatIso ?? null,
+        contentType: s.contentType ?? null,
+        signer: signature.signer ?? null,
+      },
+    },
+  );
+}
+
+/**
+ * A receipt's check: skipped when the policy ignores it; failed when it did not verify (or was rejected as
+ * unauthorized) and the policy fails; a warning when it did not verify but the policy is satisfied without it.
+ */
+function receiptCheck(r: Omit<ReceiptReport, "check">, policyOk: boolean): Check {
+  const id = `receipt.${r.index}`;
+  const details = receiptDetails(r);
+  if (r.treatment === "ignored") {
+    return check(id, "skip", `Receipt ${r.index} from ${r.issuer} is ignored by the receipt policy`, { details });
+  }
+  if (r.valid && r.treatment !== "rejected-unauthorized") {
+    const at = r.registeredTxid ? ` (registered at ${r.registeredTxid})` : "";
+    return check(id, "pass", `Receipt ${r.index} from ${r.issuer} verifies${at}`, { details });
+  }
+  return check(
+    id,
+    policyOk ? "warn" : "fail",
+    r.error?.message ?? `Receipt ${r.index} from ${r.issuer} is not authorized`,
+    { code: r.error?.code ?? "RECEIPT_POLICY_FAILED", details },
+  );
+}
+
+function receiptPolicyCheck(policy: StatementReport["policy"], chosen: ReceiptPolicy): Check {
+  return check(
+    "receipt-policy",
+    policy.ok ? "pass" : "fail",
+    policy.ok
+      ? `Receipt policy ${chosen.authorizedReceiptBehavior} / ${chosen.unauthorizedReceiptBehavior} is satisfied`
+      : policy.message!,
+    {
+      code: policy.ok ? undefined : "RECEIPT_POLICY_FAILED",
+      details: {
+        authorizedDomains: [...chosen.authorizedDomains],
+        authorizedReceiptBehavior: chosen.authorizedReceiptBehavior,
+        unauthorizedReceiptBehavior: chosen.unauthorizedReceiptBehavior,
+        failures: [...policy.failures],
+      },
+    },
+  );
+}
+
+function receiptDetails(r: Omit<ReceiptReport, "check">): { [key: string]: Json } {
+  const details: { [key: string]: Json } = { index: r.index, issuer: r.issuer, treatment: r.treatment };
+  const optional = {
+    kid: r.kid,
+    vds: r.vds,
+    alg: r.alg,
+    root: r.root,
+    signedTxid: r.signedTxid,
+    registeredTxid: r.registeredTxid,
+    entryUrl: r.entryUrl,
+    signedAt: r.signedAt,
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) details[key] = value;
+  return details;
+}
+
+const COSE_HASHES: ReadonlyMap<number, HashName> = new Map([[-16, "SHA-256"], [-43, "SHA-384"], [-44, "SHA-512"]]);
+
+/**
+ * The `payload` check: for a hash envelope the artifact's digest must equal the registered payload; otherwise an
+ * attached payload must equal the artifact byte for byte. A detached payload is what the signature was verified
+ * over (`detachedPayload`), so there is nothing more to compare.
+ */
+async function artifactCheck(message: CoseSign1, artifact: Uint8Array): Promise<Check> {
+  const payload = message.payload;
+  if (payload === null) return check("payload", "pass", "The statement's signature covers the given payload");
+  const hashAlg = message.protectedHeader.get(HEADER.PAYLOAD_HASH_ALG);
+  const hash = typeof hashAlg === "number" ? COSE_HASHES.get(hashAlg) : undefined;
+  if (hash) {
+    const computed = toHex(await digest(hash, artifact));
+    const registered = toHex(payload);
+    return computed === registered
+      ? check("payload", "pass", `The ${hash} of the given payload is the registered ${registered}`)
+      : check(
+        "payload",
+        "fail",
+        `The ${hash} of the given payload is ${computed}; the statement registers ${registered}`,
+        {
+          code: "PAYLOAD_MISMATCH",
+          details: { computed, registered },
+        },
+      );
+  }
+  return equalBytes(payload, artifact)
+    ? check("payload", "pass", "The given payload is the statement's payload")
+    : check(
+      "payload",
+      "fail",
+      `The given payload (${artifact.length} bytes) differs from the statement's payload (${payload.length} bytes)`,
+      { code: "PAYLOAD_MISMATCH" },
+    );
+}
+
+/**
+ * The one JSON form of a statement report (what `verify --json` prints per statement): claims with `null` for
+ * absent ones, every receipt with all its fields, the checks.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { statementReportJson, verifyTransparentStatement } from "./statement.ts";
+ * import { TrustStore } from "./receipts/trust_store.ts";
+ * const bytes = await Deno.readFile(new URL("../fixtures/mst/statements/release-1.2.cose", import.meta.url));
+ * const report = await verifyTransparentStatement(bytes, { trustStore: new TrustStore() });
+ * const json = statementReportJson(report);
+ * equal(json.valid, false);
+ * equal((json.receipts as { error: { code: string } }[])[0]!.error.code, "RECEIPT_KEY_NOT_FOUND");
+ * ```
+ */
+export function statementReportJson(r: StatementReport): { [key: string]: Json } {
+  const s = r.statement;
+  const problem = (p: Problem | undefined) => p ? { error: { code: p.code, message: p.message } } : {};
+  return {
+    valid: r.valid,
+    ...problem(r.error),
+    digest: r.digest,
+    statement: {
+      alg: s.alg,
+      issuer: s.issuer ?? null,
+      subject: s.subject ?? null,
+      svn: s.svn ?? null,
+      iat: s.iatIso ?? null,
+      contentType: s.contentType ?? null,
+      ...(s.payloadHashAlg ? { payloadHashAlg: s.payloadHashAlg } : {}),
+      ...(s.preimageContentType ? { preimageContentType: s.preimageContentType } : {}),
+      ...(s.payloadLocation ? { payloadLocation: s.payloadLocation } : {}),
+    },
+    signature: {
+      valid: r.signature.valid,
+      ...(r.signature.signer !== undefined ? { signer: r.signature.signer } : {}),
+      ...problem(r.signature.error),
+    },
+    identity: {
+      valid: r.identity.valid,
+      ...(r.identity.did !== undefined ? { did: r.identity.did } : {}),
+      ...problem(r.identity.error),
+    },
+    receipts: r.receipts.map((rc) => ({
+      index: rc.index,
+      issuer: rc.issuer,
+      kid: rc.kid ?? null,
+      vds: rc.vds ?? null,
+      alg: rc.alg ?? null,
+      valid: rc.valid,
+      treatment: rc.treatment,
+      root: rc.root ?? null,
+      signedTxid: rc.signedTxid ?? null,
+      registeredTxid: rc.registeredTxid ?? null,
+      entryUrl: rc.entryUrl ?? null,
+      signedAt: rc.signedAt ?? null,
+      ...problem(rc.error),
+    })),
+    policy: {
+      ok: r.policy.ok,
+      failures: [...r.policy.failures],
+      ...(r.policy.message ? { message: r.policy.message } : {}),
+    },
+    warnings: [...r.warnings],
+    checks: r.checks.map((c) => ({ ...c })),
   };
 }

@@ -95,8 +95,11 @@ Deno.test("verifySnpReport() accepts the fixture with the explicitly named test 
   assert.equal(result.valid, true, JSON.stringify(result.error));
   assert.deepEqual(result.root, { name: TEST_ROOT.name, amd: false, sha256: TEST_ROOT.sha256 });
   assert.deepEqual(result.product, { name: "Milan", source: "cpuid" });
-  assert.ok(
-    result.notes.includes(`The chain ends in "${TEST_ROOT.name}", a root named by the caller, not an AMD root`),
+  const root = result.checks.find((c) => c.id === "root")!;
+  assert.equal(root.status, "warn");
+  assert.equal(
+    root.message,
+    `Root is "${TEST_ROOT.name}" (SHA-256 ${TEST_ROOT.sha256}), named by the caller as a non-AMD root: NOT an AMD root, so this report is not AMD-attested`,
   );
   assert.deepEqual(result.checks.map((c) => c.id), [
     "chain",
@@ -120,7 +123,7 @@ Deno.test("verifySnpReport() rejects the test chain when its root is not named (
     result.error?.message,
     `Cannot trust root: SHA-256 ${TEST_ROOT.sha256} is not a pinned AMD root nor a root named by the caller`,
   );
-  assert.equal(result.checks.find((c) => c.id === "signature")?.ok, true);
+  assert.equal(result.checks.find((c) => c.id === "signature")?.status, "pass");
 });
 
 Deno.test("verifySnpReport() rejects a report with one changed measurement byte (SNP_SIGNATURE_INVALID)", async () => {
@@ -129,14 +132,14 @@ Deno.test("verifySnpReport() rejects a report with one changed measurement byte 
   const result = await verifySnpReport(tampered, endorsements(), trusted);
   assert.equal(result.error?.code, "SNP_SIGNATURE_INVALID");
   assert.equal(result.error?.message, "Report signature does not verify with the VCEK");
-  assert.deepEqual(result.checks.filter((c) => !c.ok).map((c) => c.id), ["signature"]);
+  assert.deepEqual(result.checks.filter((c) => c.status === "fail").map((c) => c.id), ["signature"]);
 });
 
 Deno.test("verifySnpReport() rejects the DEBUG report on policy although its signature verifies", async () => {
   const result = await verifySnpReport(read("snp_report_debug.bin"), endorsements(), trusted);
   assert.equal(result.error?.code, "SNP_POLICY_FAILED");
   assert.equal(result.error?.message, "Guest policy 0xb001f allows debugging (bit 19)");
-  assert.equal(result.checks.find((c) => c.id === "signature")?.ok, true);
+  assert.equal(result.checks.find((c) => c.id === "signature")?.status, "pass");
 });
 
 Deno.test("verifySnpReport() applies the minimum TCB component by component, and the endorsed TCB", async () => {

@@ -27,7 +27,7 @@ Deno.test("verify --signer accepts the issuer exactly or by a * pattern, and ref
   const other = await cli("verify", RELEASE, ...KEYS, "-q", "--signer", "did:x509:0:sha256:other::eku:1");
   assert.equal(other.exit, 1);
   assert.deepEqual(other.stdout, [
-    `invalid  release-1.2.cose  the issuer ${ISSUER} is not one given with --signer (did:x509:0:sha256:other::eku:1)`,
+    `invalid  release-1.2.cose  Issuer '${ISSUER}' is not an accepted signer (accepted: did:x509:0:sha256:other::eku:1)`,
   ]);
 });
 
@@ -43,7 +43,7 @@ Deno.test("verify --certificate-identity and --certificate-identity-regexp match
   const wrong = await cli("verify", RELEASE, ...KEYS, "-q", "--certificate-identity", "release@contoso.example");
   assert.equal(wrong.exit, 1);
   assert.deepEqual(wrong.stdout, [
-    `invalid  release-1.2.cose  the signing certificate has none of the identities given with --certificate-identity (it has subject:${SUBJECT}, eku:1.3.6.1.5.5.7.3.36)`,
+    `invalid  release-1.2.cose  The signing certificate has none of the accepted identities (it has subject:${SUBJECT}, eku:1.3.6.1.5.5.7.3.36)`,
   ]);
   const regexp = await cli("verify", RELEASE, ...KEYS, "-q", "--certificate-identity-regexp", "^CN=Other");
   assert.equal(regexp.exit, 1);
@@ -61,13 +61,13 @@ Deno.test("verify --at reports the leaf's validity: a warning by default, invali
   assert.equal(late.exit, 0);
   assert.ok(
     late.stdout.includes(
-      "  warning: the signing certificate expired at 2027-06-01T00:00:00Z (evaluated at 2099-01-01T00:00:00Z)",
+      "  warning: The signing certificate expired at 2027-06-01T00:00:00Z (evaluated at 2099-01-01T00:00:00Z)",
     ),
     late.stdout.join("\n"),
   );
   const strict = await cli("verify", RELEASE, ...KEYS, "-q", "--at", "2099-01-01T00:00:00Z", "--strict");
   assert.deepEqual([strict.exit, strict.stdout], [1, [
-    "invalid  release-1.2.cose  the signing certificate expired at 2027-06-01T00:00:00Z (evaluated at 2099-01-01T00:00:00Z)",
+    "invalid  release-1.2.cose  The signing certificate expired at 2027-06-01T00:00:00Z (evaluated at 2099-01-01T00:00:00Z)",
   ]]);
   const json = JSON.parse(
     (await cli("verify", RELEASE, ...KEYS, "--json", "--at", "2099-01-01T00:00:00Z", "--strict")).stdout[0]!,
@@ -84,7 +84,7 @@ Deno.test("verify --payload checks the artifact a hash envelope registers", asyn
   assert.equal(wrong.stdout.length, 1);
   assert.match(
     wrong.stdout[0]!,
-    /^invalid {2}app\.tar\.cose {2}the SHA-256 of the payload file is [0-9a-f]{64}; the statement registers [0-9a-f]{64}$/,
+    /^invalid {2}app\.tar\.cose {2}The SHA-256 of the given payload is [0-9a-f]{64}; the statement registers [0-9a-f]{64}$/,
   );
   const two = await cli("verify", APP, RELEASE, ...KEYS, "--payload", RELEASE);
   assert.deepEqual([two.exit, two.stderr], [2, ["scitt-audit: verify: --payload needs exactly one statement"]]);
@@ -163,7 +163,7 @@ Deno.test("verify --x509-roots requires the x5chain to end in a given root", asy
     `${REPO}fixtures/attestation/snp_endorsements.pem`,
   );
   assert.deepEqual([other.exit, other.stdout], [1, [
-    "invalid  release-1.2.cose  the x5chain does not end in a root given with --x509-roots",
+    "invalid  release-1.2.cose  The x5chain does not end in a trusted X.509 root",
   ]]);
   const notPem = `${MST}/keys/ledger.contoso.example.jwks.json`;
   const bad = await cli("verify", RELEASE, ...KEYS, "--x509-roots", notPem);

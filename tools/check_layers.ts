@@ -21,6 +21,7 @@ export const LAYERS: readonly (readonly string[])[] = [
     "core/pem.ts",
     "core/merkle/",
     "core/report/canonical_json.ts",
+    "core/check.ts",
     "core/input_kind.ts",
   ],
   ["core/crypto/"],

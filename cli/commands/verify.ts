@@ -16,27 +16,17 @@ import type { KeyImport } from "../../core/receipts/import_keys.ts";
 import { type CborInput, encodeCbor } from "../../core/cbor_encode.ts";
 import { HEADER } from "../../core/cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../core/cose/sign1.ts";
-import { AuditError, type ErrorCode, isMalformedCode } from "../../core/errors.ts";
+import { AuditError, isMalformedCode } from "../../core/errors.ts";
 import type { TrustStore } from "../../core/receipts/trust_store.ts";
-import { type Certificate, parseCertificates } from "../../core/x509/certificate.ts";
-import { parseUtcTime } from "../../core/playbook/mod.ts";
-import {
-  identityMatches,
-  identityMatchesPattern,
-  leafValidityProblem,
-  payloadProblem,
-  rootProblem,
-  signerFacts,
-  signerMatches,
-} from "../../core/signer_policy.ts";
-import { type StatementReport, verifyTransparentStatement } from "../../core/statement.ts";
+import type { SignerPolicy } from "../../core/signer_policy.ts";
+import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement.ts";
 import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
 import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
 import { baseName, cleanText, type Io, paint, readInput } from "../io.ts";
 import { type Command, parseCommandArgs } from "../options.ts";
 import { ProgressBar } from "../progress.ts";
 import { explainUndecodable, listStatementFiles } from "../statement_files.ts";
-import { loadTrustStore } from "../trust.ts";
+import { loadSignerPolicy, loadTrustStore, type SignerOptions } from "../trust.ts";
 
 const HELP = `Usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]
 
@@ -60,7 +50,8 @@ Receipt policy (defaults as in the SDKs, except the authorized domains):
   --authorized-receipt-behavior B    VerifyAnyMatching | VerifyAllMatching (default) | RequireAll
   --unauthorized-receipt-behavior B  VerifyAll | IgnoreAll | FailIfPresent (default)
 
-Signer and time (checked after the statement and its receipts verify; a mismatch makes it invalid, exit 1):
+Signer and time (the signer policy a playbook's trust section sets for 'run'; a mismatch makes the statement
+invalid, exit 1):
   --signer DID                       accept only this issuer (a did:x509 DID; '*' matches any run of
                                      characters, e.g. 'did:x509:0:sha256:abc::*'); repeatable, any may match
   --certificate-identity ID          the x5chain leaf must have this identity: its subject DN, a SAN (an
@@ -71,7 +62,7 @@ Signer and time (checked after the statement and its receipts verify; a mismatch
                                      then is reported (outside it: a warning; an error with --strict)
   --strict                           a leaf certificate not valid at --at makes the statement invalid
   --x509-roots FILE                  the x5chain must end in a root from this PEM or DER file and be a
-                                     valid chain to it; repeatable
+                                     valid chain to it (at --at, when given); repeatable
   --receipt FILE                     a detached receipt (COSE_Sign1) for the statement, verified as if it
                                      were in its header 394 (one statement only); repeatable
   --payload FILE                     the artifact (one statement only): a detached payload is what the
@@ -139,44 +130,7 @@ function jsonStatement(outcome: Outcome): unknown {
   if ("error" in outcome) {
     return { file: outcome.file, valid: false, error: explainUndecodable(outcome.file, outcome.error) };
   }
-  const r = outcome.report;
-  const s = r.statement;
-  return {
-    file: outcome.file,
-    valid: r.valid,
-    ...(r.error ? { error: r.error } : {}),
-    digest: r.digest,
-    statement: {
-      alg: s.alg,
-      issuer: s.issuer ?? null,
-      subject: s.subject ?? null,
-      svn: s.svn ?? null,
-      iat: s.iatIso ?? null,
-      contentType: s.contentType ?? null,
-      ...(s.payloadHashAlg ? { payloadHashAlg: s.payloadHashAlg } : {}),
-      ...(s.preimageContentType ? { preimageContentType: s.preimageContentType } : {}),
-      ...(s.payloadLocation ? { payloadLocation: s.payloadLocation } : {}),
-    },
-    signature: r.signature,
-    identity: r.identity,
-    receipts: r.receipts.map((rc) => ({
-      index: rc.index,
-      issuer: rc.issuer,
-      kid: rc.kid ?? null,
-      vds: rc.vds ?? null,
-      alg: rc.alg ?? null,
-      valid: rc.valid,
-      treatment: rc.treatment,
-      root: rc.root ?? null,
-      signedTxid: rc.signedTxid ?? null,
-      registeredTxid: rc.registeredTxid ?? null,
-      entryUrl: rc.entryUrl ?? null,
-      signedAt: rc.signedAt ?? null,
-      ...(rc.error ? { error: rc.error } : {}),
-    })),
-    policy: r.policy,
-    warnings: r.warnings,
-  };
+  return { file: outcome.file, ...statementReportJson(outcome.report) };
 }
 
 /** The statement's failure for a human: the first policy failure, with a count of the rest. */
@@ -317,16 +271,23 @@ async function run(args: string[], io: Io): Promise<number> {
   const receipts = values.receipt ?? [];
   if (receipts.length > 0 && files.length !== 1) throw usage("verify: --receipt needs exactly one statement");
   if (values.payload !== undefined && files.length !== 1) throw usage("verify: --payload needs exactly one statement");
-  // One statement with detached parts (receipts, or the payload its signature covers) is verified here, whole.
-  const detachedPayload = values.payload === undefined ? undefined : await readInput(values.payload);
-  let outcomes: AsyncIterable<Outcome> = receipts.length > 0 || detachedPayload
-    ? withDetachedParts(files[0]!, receipts, store, choice.policy, detachedPayload)
+  const signerOptions: SignerOptions = {
+    signers: values.signer ?? [],
+    identities: values["certificate-identity"] ?? [],
+    patterns: values["certificate-identity-regexp"] ?? [],
+    roots: values["x509-roots"] ?? [],
+    ...(values.at !== undefined ? { at: values.at } : {}),
+    strict: values.strict ?? false,
+  };
+  const signers = await loadSignerPolicy(signerOptions);
+  // One statement with detached parts (receipts, or the artifact its payload stands for) is verified here, whole.
+  const artifact = values.payload === undefined ? undefined : await readInput(values.payload);
+  let outcomes: AsyncIterable<Outcome> = receipts.length > 0 || artifact
+    ? withDetachedParts(files[0]!, receipts, { trustStore: store, policy: choice.policy, signers }, artifact)
     : workers === 1
-    ? verifyInThread(files, fileVerifier(store, choice.policy).verify)
-    : verifyInWorkers(files, { keys, trustListSigners, policy: choice.policy }, { workers });
+    ? verifyInThread(files, fileVerifier(store, choice.policy, signers).verify)
+    : verifyInWorkers(files, { keys, trustListSigners, policy: choice.policy, signers: signerOptions }, { workers });
   if (keys.length === 0) outcomes = await withoutKeys(outcomes);
-  const pins = await signerPins(values, files.length);
-  if (pins) outcomes = applyPins(outcomes, pins);
 
   const verbose = values.verbose ?? false;
   const quiet = values.quiet ?? false;
@@ -368,17 +329,23 @@ async function run(args: string[], io: Io): Promise<number> {
   return worstExit([...exits]);
 }
 
+/** The trust a statement is verified with: service keys, receipt policy, signer policy. */
+interface StatementTrust {
+  readonly trustStore: TrustStore;
+  readonly policy: ReceiptPolicy;
+  readonly signers: SignerPolicy;
+}
+
 /**
  * Verifies one statement with detached receipts added to its header 394 (the unprotected header, which neither
- * the signature nor the receipts' claims digest covers, so this is what a statement carrying them would be) and,
- * when its payload is detached, its signature over `detachedPayload`.
+ * the signature nor the receipts' claims digest covers, so this is what a statement carrying them would be) and
+ * the artifact of `--payload`: when the statement's payload is detached, its signature is verified over it.
  */
 async function* withDetachedParts(
   file: string,
   receiptFiles: readonly string[],
-  trustStore: TrustStore,
-  policy: ReceiptPolicy,
-  detachedPayload: Uint8Array | undefined,
+  trust: StatementTrust,
+  artifact: Uint8Array | undefined,
 ): AsyncGenerator<Outcome> {
   const detached: Uint8Array[] = [];
   for (const receiptFile of receiptFiles) {
@@ -404,9 +371,9 @@ async function* withDetachedParts(
     const message = decodeCoseSign1(bytes, { what: "statement" });
     const combined = detached.length > 0 ? attachReceipts(message, detached) : bytes;
     const report = await verifyTransparentStatement(combined, {
-      trustStore,
-      policy,
-      ...(detachedPayload && message.payload === null ? { detachedPayload } : {}),
+      ...trust,
+      ...(artifact ? { artifact } : {}),
+      ...(artifact && message.payload === null ? { detachedPayload: artifact } : {}),
     });
     const exit = report.valid
       ? EXIT.OK
@@ -450,106 +417,6 @@ function attachReceipts(message: CoseSign1, receipts: readonly Uint8Array[]): Ui
     at += p.length;
   }
   return out;
-}
-
-/** The signer, identity, time and payload checks asked for, ready to apply. */
-interface Pins {
-  readonly signers: readonly string[];
-  readonly identities: readonly string[];
-  readonly patterns: readonly RegExp[];
-  readonly at?: Date;
-  readonly strict: boolean;
-  readonly payload?: Uint8Array;
-  readonly roots: readonly Certificate[];
-}
-
-async function signerPins(values: Record<string, unknown>, statements: number): Promise<Pins | undefined> {
-  const signers = (values.signer as string[] | undefined) ?? [];
-  const identities = (values["certificate-identity"] as string[] | undefined) ?? [];
-  const patterns = ((values["certificate-identity-regexp"] as string[] | undefined) ?? []).map((source) => {
-    try {
-      return new RegExp(source, "u");
-    } catch {
-      throw usage(`--certificate-identity-regexp: '${source}' is not a regular expression`);
-    }
-  });
-  const atText = values.at as string | undefined;
-  const at = atText === undefined ? undefined : parseUtcTime(atText);
-  if (atText !== undefined && !at) {
-    throw usage(`verify: --at must be an ISO-8601 UTC time such as 2026-11-01T00:00:00Z; found '${atText}'`);
-  }
-  const strict = (values.strict as boolean | undefined) ?? false;
-  if (strict && !at) throw usage("verify: --strict needs --at TIME");
-  const payloadFile = values.payload as string | undefined;
-  if (payloadFile !== undefined && statements !== 1) throw usage("verify: --payload needs exactly one statement");
-  const payload = payloadFile === undefined ? undefined : await readInput(payloadFile);
-  const roots: Certificate[] = [];
-  for (const file of (values["x509-roots"] as string[] | undefined) ?? []) {
-    try {
-      roots.push(...parseCertificates(await readInput(file)));
-    } catch (error) {
-      if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
-      throw error;
-    }
-  }
-  if (signers.length + identities.length + patterns.length + roots.length === 0 && !at && !payload) return undefined;
-  return { signers, identities, patterns, ...(at ? { at } : {}), strict, ...(payload ? { payload } : {}), roots };
-}
-
-function invalidated(outcome: Outcome & { report: StatementReport }, code: ErrorCode, message: string): Outcome {
-  return { ...outcome, report: { ...outcome.report, valid: false, error: { code, message } }, exit: EXIT.FAILED };
-}
-
-async function checkPins(outcome: Outcome, pins: Pins): Promise<Outcome> {
-  if (!("report" in outcome) || !outcome.report.valid) return outcome;
-  const r = outcome.report;
-  const facts = signerFacts(await readInput(outcome.file));
-  if (pins.signers.length > 0 && !pins.signers.some((p) => signerMatches(r.statement.issuer, p))) {
-    return invalidated(
-      outcome,
-      "SIGNER_NOT_ACCEPTED",
-      `the issuer ${r.statement.issuer ?? "(none)"} is not one given with --signer (${pins.signers.join(", ")})`,
-    );
-  }
-  if (pins.identities.length > 0 && !pins.identities.some((id) => identityMatches(facts.identities, id))) {
-    return invalidated(
-      outcome,
-      "SIGNER_NOT_ACCEPTED",
-      `the signing certificate has none of the identities given with --certificate-identity (it has ${
-        facts.identities.join(", ") || "no certificate"
-      })`,
-    );
-  }
-  if (pins.patterns.length > 0 && !pins.patterns.some((re) => identityMatchesPattern(facts.identities, re))) {
-    return invalidated(
-      outcome,
-      "SIGNER_NOT_ACCEPTED",
-      `the signing certificate has no identity matching --certificate-identity-regexp (it has ${
-        facts.identities.join(", ") || "no certificate"
-      })`,
-    );
-  }
-  if (pins.roots.length > 0) {
-    const problem = await rootProblem(facts.chain, pins.roots);
-    if (problem) return invalidated(outcome, "X509_CHAIN_INVALID", problem);
-  }
-  let warnings = r.warnings;
-  if (pins.at) {
-    const problem = facts.leaf
-      ? leafValidityProblem(facts.leaf, pins.at)
-      : "the statement has no signing certificate to check";
-    if (problem && pins.strict) return invalidated(outcome, "CERTIFICATE_NOT_VALID", problem);
-    if (problem) warnings = [...warnings, problem];
-  }
-  if (pins.payload) {
-    const problem = await payloadProblem(facts, pins.payload);
-    if (problem) return invalidated(outcome, "PAYLOAD_MISMATCH", problem);
-  }
-  return warnings === r.warnings ? outcome : { ...outcome, report: { ...r, warnings } };
-}
-
-async function* applyPins(outcomes: AsyncIterable<Outcome>, pins: Pins): AsyncIterable<Outcome> {
-  for await (const outcome of outcomes) yield await checkPins(outcome, pins);
 }
 
 async function printJsonLines(

@@ -9,6 +9,8 @@
 import { fromBase64, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { AuditError } from "../errors.ts";
+import { type Check, check } from "../check.ts";
+import type { Json } from "../report/canonical_json.ts";
 import type { Problem } from "../statement.ts";
 import { type Certificate, parseCertificate } from "../x509/certificate.ts";
 import { formatName } from "../x509/name.ts";
@@ -290,4 +292,58 @@ export function enclaveReportDataMatchesKid(reportData: Uint8Array, kid: string)
     return false;
   }
   return toHex(reportData.subarray(0, 32)) === toHex(decoded);
+}
+
+/**
+ * An MAA token's outcome as checks: `token` (signature, issuer, time), and `maa-enclave` when the signing
+ * certificate carries the MAA enclave's own SGX quote (its report data must bind the signing key, the kid).
+ */
+export function maaTokenChecks(maa: MaaTokenVerification): Check[] {
+  const text = (v: unknown) => typeof v === "string" ? v : null;
+  const number = (v: unknown) => typeof v === "number" ? v : null;
+  const details: { [key: string]: Json } = {
+    alg: text(maa.header.alg),
+    kid: text(maa.header.kid),
+    iss: text(maa.claims.iss),
+    attestationType: maa.values.attestationType ?? null,
+    mrenclave: maa.values.mrenclave ?? null,
+    mrsigner: maa.values.mrsigner ?? null,
+    nbf: number(maa.claims.nbf),
+    exp: number(maa.claims.exp),
+    timeChecked: maa.timeChecked,
+    signer: maa.signer ?? null,
+  };
+  const out = [
+    maa.valid
+      ? check(
+        "token",
+        "pass",
+        `MAA token (RS256) verifies with /certs key ${String(maa.header.kid)}, issued by ${String(maa.claims.iss)}`,
+        { details },
+      )
+      : check("token", "fail", maa.error!.message, { code: maa.error!.code, details }),
+  ];
+  if (maa.enclave) {
+    const kid = typeof maa.header.kid === "string" ? maa.header.kid : "";
+    const bound = enclaveReportDataMatchesKid(maa.enclave.body.reportData, kid);
+    const enclave = { mrenclave: maa.enclave.body.mrEnclave, mrsigner: maa.enclave.body.mrSigner, kid };
+    out.push(
+      bound
+        ? check(
+          "maa-enclave",
+          "pass",
+          "The MAA signing certificate's SGX quote binds the signing key (report_data = kid)",
+          {
+            details: enclave,
+          },
+        )
+        : check(
+          "maa-enclave",
+          "fail",
+          "The MAA signing certificate's SGX quote does not bind the signing key: report_data[0:32] is not the kid",
+          { code: "MAA_TOKEN_INVALID", details: enclave },
+        ),
+    );
+  }
+  return out;
 }

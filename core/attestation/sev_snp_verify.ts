@@ -8,12 +8,15 @@
  */
 
 import { equalBytes, toHex } from "../bytes.ts";
+import { type Check, check as made, type CheckExtra } from "../check.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { AuditError, type ErrorCode } from "../errors.ts";
 import type { Problem } from "../statement.ts";
+import type { Json } from "../report/canonical_json.ts";
+import { formatUtcTime } from "../time.ts";
 import type { Certificate } from "../x509/certificate.ts";
 import { verifyChain } from "../x509/chain.ts";
-import { type AmdProduct, type ExtraRoot, matchPinnedRoot, type RootMatch } from "./amd_roots.ts";
+import { AMD_PRODUCTS, type AmdProduct, type ExtraRoot, matchPinnedRoot, type RootMatch } from "./amd_roots.ts";
 import { parseSnpReport, type SnpReport, type TcbVersion } from "./sev_snp_report.ts";
 import { readVcekExtensions, type SnpEndorsements, type VcekExtensions } from "./snp_endorsements.ts";
 
@@ -47,17 +50,12 @@ export interface VerifySnpOptions {
   readonly endorsedTcb?: string;
 }
 
-/** One check and its outcome. */
-export interface SnpCheck {
-  /** Stable id: `chain`, `root`, `product`, `signature`, `signer`, `vmpl`, `debug`, `migrate-ma`, `vcek-tcb`, `chip-id`, `endorsed-tcb`, `min-tcb`. */
-  readonly id: string;
-  /** Whether it passed. */
-  readonly ok: boolean;
-  /** One line saying what was found. */
-  readonly message: string;
-  /** The error code when it failed. */
-  readonly code?: ErrorCode;
-}
+/**
+ * One check of a report, with the values it compared in its details. Ids: `chain`, `root`, `product`, `signature`,
+ * `signer`, `vmpl`, `debug`, `migrate-ma`, `vcek-tcb`, `chip-id`, `endorsed-tcb`, `min-tcb`. A chain that ends in
+ * a root the caller named (not AMD's) makes the `root` check a warning.
+ */
+export type SnpCheck = Check;
 
 /** The outcome of {@linkcode verifySnpReport}. */
 export interface SnpVerification {
@@ -75,7 +73,7 @@ export interface SnpVerification {
   readonly vcek: VcekExtensions;
   /** Every check, in order. */
   readonly checks: readonly SnpCheck[];
-  /** Information that does not decide validity (non-AMD root, v2 report, Turin, report warnings). */
+  /** Information that does not decide validity (v2 report, Turin, report warnings). */
   readonly notes: readonly string[];
 }
 
@@ -107,27 +105,43 @@ function describeTcb(tcb: Partial<Record<(typeof TCB_FIELDS)[number], number>>):
 }
 
 class Checks {
-  readonly list: SnpCheck[] = [];
-  pass(id: string, message: string): void {
-    this.list.push({ id, ok: true, message });
+  readonly list: Check[] = [];
+  pass(id: string, message: string, details?: CheckExtra["details"]): void {
+    this.list.push(made(id, "pass", message, { details }));
   }
-  fail(id: string, code: ErrorCode, message: string): void {
-    this.list.push({ id, ok: false, message, code });
+  fail(id: string, code: ErrorCode, message: string, details?: CheckExtra["details"]): void {
+    this.list.push(made(id, "fail", message, { code, details }));
   }
-  check(id: string, ok: boolean, code: ErrorCode, pass: string, fail: string): void {
-    if (ok) this.pass(id, pass);
-    else this.fail(id, code, fail);
+  check(id: string, ok: boolean, code: ErrorCode, pass: string, fail: string, details?: CheckExtra["details"]): void {
+    if (ok) this.pass(id, pass, details);
+    else this.fail(id, code, fail, details);
   }
-  async run(id: string, step: () => Promise<string>): Promise<boolean> {
+  async run(id: string, step: () => Promise<string>, details: () => CheckExtra["details"]): Promise<boolean> {
     try {
-      this.pass(id, await step());
+      this.pass(id, await step(), details());
       return true;
     } catch (error) {
       if (!(error instanceof AuditError)) throw error;
-      this.fail(id, error.code === "X509_CHAIN_INVALID" ? "SNP_CHAIN_INVALID" : error.code, error.message);
+      const code = error.code === "X509_CHAIN_INVALID" ? "SNP_CHAIN_INVALID" : error.code;
+      this.fail(id, code, error.message, details());
       return false;
     }
   }
+  /** Turns the last check, when it passed, into a warning with this message. */
+  warnLast(message: string): void {
+    const last = this.list.pop()!;
+    this.list.push(last.status === "pass" ? { ...last, status: "warn", message } : last);
+  }
+}
+
+/** A TCB as report details: each component present, by its playbook name. */
+function tcbJson(tcb: Partial<Record<(typeof TCB_FIELDS)[number], number>>): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  for (const field of TCB_FIELDS) {
+    const value = tcb[field];
+    if (typeof value === "number") out[field === "bootLoader" ? "bootloader" : field] = value;
+  }
+  return out;
 }
 
 /** AMD signs all three certificates with RSASSA-PSS, SHA-384, MGF1-SHA-384, salt 48 (spec §4). */
@@ -170,26 +184,32 @@ export async function verifySnpReport(
   await checks.run("chain", async () => {
     await verifyChain([vcek, ask, ark], options.validAt ? { validAt: options.validAt } : {});
     return `VCEK → ${commonName(ask.subject)} → ${commonName(ark.subject)} verifies`;
-  });
+  }, () => ({ validityCheckedAt: options.validAt ? formatUtcTime(options.validAt) : null }));
   let root: RootMatch | undefined;
   await checks.run("root", async () => {
     root = await matchPinnedRoot(ark, options);
     if (root.amd) checkAmdAlgorithms([vcek, ask, ark]);
-    return root.amd
-      ? `Root is the pinned ${root.name}`
-      : `Root is "${root.name}", named by the caller: NOT an AMD root`;
-  });
-  if (root && !root.amd) notes.push(`The chain ends in "${root.name}", a root named by the caller, not an AMD root`);
+    return `Root is the pinned ${root.name}`;
+  }, () => ({
+    ...(root ? { name: root.name, amd: root.amd, sha256: root.sha256 } : {}),
+    acceptedAmdRoots: [...(options.products ?? AMD_PRODUCTS)],
+    namedNonAmdRoots: (options.extraRoots ?? []).map((r) => r.name),
+  }));
+  if (root && !root.amd) {
+    checks.warnLast(
+      `Root is "${root.name}" (SHA-256 ${root.sha256}), named by the caller as a non-AMD root: NOT an AMD root, so this report is not AMD-attested`,
+    );
+  }
 
   const product = checkProduct(report, vcek, ask, extensions, root, checks, notes);
   await checkSignature(report, vcek, checks);
   checkGuest(report, options, checks);
   checkVcekBinding(report, extensions, endorsements, options, checks);
 
-  const failed = checks.list.find((c) => !c.ok);
+  const failed = checks.list.find((c) => c.status === "fail");
   return {
     valid: failed === undefined,
-    ...(failed ? { error: { code: failed.code!, message: failed.message } } : {}),
+    ...(failed ? { error: { code: failed.code as ErrorCode, message: failed.message } } : {}),
     report,
     ...(root ? { root } : {}),
     ...(product ? { product } : {}),
@@ -218,7 +238,12 @@ function checkProduct(
   }
   const name = fromCpuid ?? fromVcek;
   if (!name) {
-    checks.fail("product", "SNP_CHAIN_INVALID", "Cannot determine the AMD product from the report CPUID or the VCEK");
+    checks.fail(
+      "product",
+      "SNP_CHAIN_INVALID",
+      "Cannot determine the AMD product from the report CPUID or the VCEK",
+      {},
+    );
     return undefined;
   }
   if (name === "Turin") notes.push("Turin chains are accepted here but not (yet) by CCF");
@@ -234,6 +259,7 @@ function checkProduct(
     "SNP_CHAIN_INVALID",
     `Product ${name} (from the ${source === "cpuid" ? "report CPUID" : "VCEK"}) matches the chain`,
     `The report is from ${name} but ${problems.join(", ")}`,
+    { product: name, source },
   );
   return { name, source };
 }
@@ -244,12 +270,15 @@ async function checkSignature(report: SnpReport, vcek: Certificate, checks: Chec
       "signature",
       "SNP_SIGNATURE_INVALID",
       `Signature algorithm ${report.signatureAlgo} is not 1 (ECDSA P-384 SHA-384)`,
+      { signatureAlgo: report.signatureAlgo },
     );
     return;
   }
   const key = vcek.publicKey;
   if (key.kty !== "EC" || key.crv !== "P-384") {
-    checks.fail("signature", "SNP_SIGNATURE_INVALID", "The VCEK key is not an EC P-384 key");
+    checks.fail("signature", "SNP_SIGNATURE_INVALID", "The VCEK key is not an EC P-384 key", {
+      signatureAlgo: report.signatureAlgo,
+    });
     return;
   }
   const ok = await verifySignature(key, { name: "ECDSA", hash: "SHA-384" }, report.signedBytes, report.signature);
@@ -259,6 +288,7 @@ async function checkSignature(report: SnpReport, vcek: Certificate, checks: Chec
     "SNP_SIGNATURE_INVALID",
     "Report signature verifies with the VCEK (ECDSA P-384 SHA-384)",
     "Report signature does not verify with the VCEK",
+    { signatureAlgo: report.signatureAlgo },
   );
 }
 
@@ -270,6 +300,7 @@ function checkGuest(report: SnpReport, options: VerifySnpOptions, checks: Checks
     "SNP_POLICY_FAILED",
     "Signed by the VCEK, chip id not masked",
     `Signer is ${signer.signingKey}${signer.maskChipKey ? " with the chip id masked" : ""}; only the VCEK is accepted`,
+    { signingKey: signer.signingKey, maskChipKey: signer.maskChipKey },
   );
   const maxVmpl = options.maxVmpl ?? 3;
   checks.check(
@@ -278,13 +309,16 @@ function checkGuest(report: SnpReport, options: VerifySnpOptions, checks: Checks
     "SNP_POLICY_FAILED",
     `VMPL ${vmpl} ≤ ${maxVmpl}`,
     vmpl === 0xffffffff ? "VMPL 0xffffffff: the report was generated by the host" : `VMPL ${vmpl} exceeds ${maxVmpl}`,
+    { vmpl, maxVmpl },
   );
+  const policyDetails = { policy: policy.value, debug: policy.debug, migrateMa: policy.migrateMa };
   checks.check(
     "debug",
     !policy.debug,
     "SNP_POLICY_FAILED",
     "Guest policy forbids debugging",
     `Guest policy ${policy.value} allows debugging (bit 19)`,
+    policyDetails,
   );
   checks.check(
     "migrate-ma",
@@ -292,6 +326,7 @@ function checkGuest(report: SnpReport, options: VerifySnpOptions, checks: Checks
     "SNP_POLICY_FAILED",
     "Guest policy forbids a migration agent",
     `Guest policy ${policy.value} allows a migration agent (bit 18)`,
+    policyDetails,
   );
 }
 
@@ -314,6 +349,7 @@ function checkVcekBinding(
     missing.length > 0
       ? `The VCEK lacks the TCB extensions ${missing.join(", ")}`
       : `The VCEK is for a higher TCB (${describeTcb(extensions.tcb)}) than reported (${reported.hex})`,
+    { vcek: tcbJson(extensions.tcb), reported: tcbJson(reported), reportedHex: reported.hex },
   );
   checks.check(
     "chip-id",
@@ -321,6 +357,7 @@ function checkVcekBinding(
     "SNP_CHAIN_INVALID",
     "VCEK hwID equals the report chip_id",
     extensions.hwId ? "The VCEK is for a different chip: hwID differs from chip_id" : "The VCEK has no hwID extension",
+    { chipId: toHex(report.chipId), vcekHwId: extensions.hwId ? toHex(extensions.hwId) : null },
   );
   const endorsed = options.endorsedTcb?.toLowerCase() ?? endorsements.tcbm;
   if (endorsed !== undefined) {
@@ -330,6 +367,7 @@ function checkVcekBinding(
       "SNP_CHAIN_INVALID",
       `Endorsed TCB ${endorsed} equals the reported TCB`,
       `Endorsed TCB ${endorsed} differs from the reported TCB ${reported.hex}`,
+      { reportedHex: reported.hex },
     );
   }
   if (options.minTcb) checkMinTcb(reported, options.minTcb, checks);
@@ -349,6 +387,7 @@ function checkMinTcb(reported: TcbVersion, minimum: MinimumTcb, checks: Checks):
     "SNP_POLICY_FAILED",
     `Reported TCB (${describeTcb(reported)}) meets the minimum (${describeTcb(minimum)})`,
     `Reported TCB is below the minimum in ${below.map((f) => `${f} ${reported[f]} < ${minimum[f]}`).join(", ")}`,
+    { reported: tcbJson(reported), minimum: tcbJson(minimum) },
   );
 }
 

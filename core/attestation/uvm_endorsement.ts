@@ -13,6 +13,8 @@ import type { CborValue } from "../cbor.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
 import { AuditError } from "../errors.ts";
+import { type Check, check } from "../check.ts";
+import type { Json } from "../report/canonical_json.ts";
 import { TrustStore } from "../receipts/trust_store.ts";
 import {
   type Problem,
@@ -263,4 +265,36 @@ async function verifyMstForm(bytes: Uint8Array, options: VerifyUvmOptions): Prom
     };
   }
   return base;
+}
+
+/**
+ * A UVM endorsement's outcome as one `uvm-endorsement` check, with what it endorses in its details.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { uvmEndorsementCheck } from "./uvm_endorsement.ts";
+ * const failed = { valid: false, format: "mst", error: { code: "UVM_ENDORSEMENT_INVALID", message: "No roots" } } as const;
+ * equal(uvmEndorsementCheck(failed).code, "UVM_ENDORSEMENT_INVALID");
+ * ```
+ */
+export function uvmEndorsementCheck(uvm: UvmEndorsement): Check {
+  const details: { [key: string]: Json } = {
+    format: uvm.format,
+    did: uvm.did ?? null,
+    feed: uvm.feed ?? null,
+    svn: uvm.svn ?? null,
+    measurement: uvm.measurement ?? null,
+    signer: uvm.signer ?? null,
+    root: uvm.root ? { did: uvm.root.did, feed: uvm.root.feed, minSvn: uvm.root.minSvn } : null,
+    measurementMatches: uvm.measurementMatches ?? null,
+  };
+  return uvm.valid
+    ? check(
+      "uvm-endorsement",
+      "pass",
+      `UVM endorsement (${uvm.format}) by ${uvm.did}, feed ${uvm.feed}, svn ${uvm.svn}, endorses the launch measurement`,
+      { details },
+    )
+    : check("uvm-endorsement", "fail", uvm.error!.message, { code: uvm.error!.code, details });
 }

@@ -32,7 +32,11 @@ const DID_LIST = (description: string) =>
   ({
     type: "array",
     description,
-    items: { type: "string", description: "A did:x509 issuer." },
+    items: {
+      type: "string",
+      description:
+        "A did:x509 issuer, or a pattern where * stands for any run of characters (did:x509:0:sha256:abc::*).",
+    },
   }) as const;
 
 /** The shape of the `trust` section. */
@@ -206,8 +210,19 @@ export async function buildTrust(node: MapNode, context: LoadContext): Promise<T
     const keys = await context.evidenceFile(stringNode(item, "keys")!, `trust.transparency[${i}].keys`, "keys");
     transparency.push({ ...(issuer !== undefined ? { issuer } : {}), keys });
   }
+  // An accepted signer is a did:x509 DID or a pattern where `*` stands for any run of characters (no DID has one).
   const dids = (key: string) =>
     stringNodes(node, key).map((n, i) => {
+      if (n.value.includes("*")) {
+        if (!n.value.startsWith("did:x509:")) {
+          context.fail(
+            "PLAYBOOK_INVALID",
+            n,
+            `invalid did:x509 pattern at trust.${key}[${i}]: it must start with did:x509:`,
+          );
+        }
+        return n.value;
+      }
       try {
         parseDidX509(n.value);
       } catch (error) {

@@ -40,14 +40,25 @@ export interface VerifiedTrustList {
  * ```
  */
 export async function verifyTrustList(bytes: Uint8Array, options: TrustListOptions): Promise<VerifiedTrustList> {
+  const message = decodeCoseSign1(bytes, { what: "statement" });
   const report = await verifyTransparentStatement(bytes, {
+    decoded: message,
     trustStore: options.trustStore,
     policy: {
       authorizedDomains: options.trustStore.issuers(),
       authorizedReceiptBehavior: "VerifyAllMatching",
       unauthorizedReceiptBehavior: "FailIfPresent",
     },
+    signers: { issuers: options.acceptedSigners },
   });
+  if (report.error?.code === "SIGNER_NOT_ACCEPTED") {
+    throw new PolicyError(
+      "TRUST_LIST_UNTRUSTED",
+      `Cannot trust the keys in ${options.name}: its signer '${
+        report.statement.issuer ?? ""
+      }' is not an accepted trust list signer`,
+    );
+  }
   if (!report.valid) {
     throw new VerificationError(
       "TRUST_LIST_UNTRUSTED",
@@ -60,14 +71,7 @@ export async function verifyTrustList(bytes: Uint8Array, options: TrustListOptio
       `Cannot trust the keys in ${options.name}: content type is '${report.statement.contentType}', expected '${TRUST_LIST_CONTENT_TYPE}'`,
     );
   }
-  const signer = report.statement.issuer ?? "";
-  if (!options.acceptedSigners.includes(signer)) {
-    throw new PolicyError(
-      "TRUST_LIST_UNTRUSTED",
-      `Cannot trust the keys in ${options.name}: its signer '${signer}' is not an accepted trust list signer`,
-    );
-  }
-  const payload = decodeCoseSign1(bytes).payload;
+  const payload = message.payload;
   if (payload === null) {
     throw new VerificationError(
       "TRUST_LIST_UNTRUSTED",

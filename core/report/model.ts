@@ -5,12 +5,13 @@
  * @module
  */
 
+import type { Check, CheckStatus } from "../check.ts";
 import type { Json } from "./canonical_json.ts";
 
 export type { Json };
 
 /** The outcome of one check. */
-export type FindingStatus = "pass" | "fail" | "warn" | "skip";
+export type FindingStatus = CheckStatus;
 
 /** The kinds of evidence a finding can concern. */
 export type EvidenceKind =
@@ -25,22 +26,15 @@ export type EvidenceKind =
   | "sigstore"
   | "provenance";
 
-/** One check and its outcome. */
-export interface Finding {
-  /** Stable id, unique in the report, e.g. `statement.release.signature` or `measurement.2`. */
-  readonly id: string;
-  /** pass | fail | warn | skip. */
-  readonly status: FindingStatus;
+/**
+ * One check of the audit, placed in the report: a core {@linkcode Check} whose id is made unique in the report
+ * (e.g. `statement.release.signature`, `measurement.2`), with the kind and subject of the evidence it concerns.
+ */
+export interface Finding extends Check {
   /** The kind of evidence, for grouping. */
   readonly kind: EvidenceKind;
   /** The evidence it concerns, e.g. `release` (a statement id) or `evidence/bin/app.tar`. */
   readonly subject: string;
-  /** One line saying what was found. */
-  readonly message: string;
-  /** The error code when the check failed on a coded error. */
-  readonly code?: string;
-  /** Structured facts: values compared, digests, txids. */
-  readonly details?: { readonly [key: string]: Json };
 }
 
 /** A file the audit read, with its digest. */

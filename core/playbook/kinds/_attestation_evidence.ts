@@ -7,26 +7,24 @@
 
 import { fromHex, toHex } from "../../bytes.ts";
 import {
-  enclaveReportDataMatchesKid,
-  type MaaTokenVerification,
-  type MinimumTcb,
+  maaTokenChecks,
   type NodeQuote,
   parseNodeQuotes,
   parseSnpEndorsements,
   type SnpVerification,
   type UvmEndorsement,
+  uvmEndorsementCheck,
   verifyMaaToken,
   verifyNodeQuotes,
   type VerifyNodeQuotesOptions,
   verifySnpReport,
   verifyUvmEndorsement,
 } from "../../attestation/mod.ts";
-import type { Json } from "../../report/model.ts";
 import type { Value } from "../reference.ts";
-import { finding } from "./_common.ts";
+import { finding, placed, type Placement } from "./_common.ts";
+import { check } from "../../check.ts";
 import type { RunContext } from "./kind.ts";
-import { formatUtcTime } from "../../time.ts";
-import { type AttestationItem, type AttestationKindName, TCB_FIELDS } from "./_attestation_model.ts";
+import type { AttestationItem, AttestationKindName } from "./_attestation_model.ts";
 type Base = { readonly id: string; readonly kind: "attestation"; readonly subject: string };
 
 function snpOptions(item: AttestationItem, context: RunContext): VerifyNodeQuotesOptions {
@@ -41,54 +39,6 @@ function snpOptions(item: AttestationItem, context: RunContext): VerifyNodeQuote
     ...(item.expect.uvmEndorsed ? { requireUvmEndorsements: true } : {}),
   };
 }
-
-function tcbJson(tcb: MinimumTcb): { [key: string]: Json } {
-  const out: { [key: string]: Json } = {};
-  for (const [key, field] of Object.entries(TCB_FIELDS)) {
-    const value = tcb[field];
-    if (typeof value === "number") out[key] = value;
-  }
-  return out;
-}
-
-function checkDetails(id: string, snp: SnpVerification, item: AttestationItem, context: RunContext): {
-  [key: string]: Json;
-} {
-  const r = snp.report;
-  switch (id) {
-    case "chain":
-      return { validityCheckedAt: item.checkValidity ? formatUtcTime(context.at) : null };
-    case "root":
-      return {
-        ...(snp.root ? { name: snp.root.name, amd: snp.root.amd, sha256: snp.root.sha256 } : {}),
-        acceptedAmdRoots: [...context.trust.attestation.amdProducts],
-        namedNonAmdRoots: context.trust.attestation.nonAmdRoots.map((root) => root.name),
-      };
-    case "product":
-      return snp.product ? { product: snp.product.name, source: snp.product.source } : {};
-    case "signature":
-      return { signatureAlgo: r.signatureAlgo };
-    case "signer":
-      return { signingKey: r.signer.signingKey, maskChipKey: r.signer.maskChipKey };
-    case "vmpl":
-      return { vmpl: r.vmpl, maxVmpl: item.expect.maxVmpl ?? 3 };
-    case "debug":
-    case "migrate-ma":
-      return { policy: r.policy.value, debug: r.policy.debug, migrateMa: r.policy.migrateMa };
-    case "vcek-tcb":
-      return { vcek: tcbJson(snp.vcek.tcb), reported: tcbJson(r.reportedTcb), reportedHex: r.reportedTcb.hex };
-    case "chip-id":
-      return { chipId: toHex(r.chipId), vcekHwId: snp.vcek.hwId ? toHex(snp.vcek.hwId) : null };
-    case "endorsed-tcb":
-      return { reportedHex: r.reportedTcb.hex };
-    case "min-tcb":
-      return { reported: tcbJson(r.reportedTcb), minimum: tcbJson(item.expect.minTcb ?? {}) };
-    default:
-      return {};
-  }
-}
-
-const NON_AMD_NOTE = /^The chain ends in ".*", a root named by the caller, not an AMD root$/;
 
 function addSnpFindings(prefix: string, item: AttestationItem, snp: SnpVerification, context: RunContext): void {
   const base = (id: string): Base => ({ id: `${prefix}.${id}`, kind: "attestation", subject: item.id });
@@ -112,49 +62,22 @@ function addSnpFindings(prefix: string, item: AttestationItem, snp: SnpVerificat
       chipId: toHex(r.chipId),
     },
   }));
-  for (const check of snp.checks) {
-    const nonAmd = check.id === "root" && check.ok && snp.root?.amd === false;
-    context.add(finding({
-      ...base(check.id),
-      status: !check.ok ? "fail" : nonAmd ? "warn" : "pass",
-      message: nonAmd
-        ? `Root is "${snp.root!.name}" (SHA-256 ${
-          snp.root!.sha256
-        }), named in trust.non-amd-roots: NOT an AMD root, so this report is not AMD-attested`
-        : check.message,
-    }, { code: check.code, details: checkDetails(check.id, snp, item, context) }));
-  }
-  snp.notes.filter((note) => !NON_AMD_NOTE.test(note)).forEach((note, i) =>
-    context.add(finding({ ...base(`note.${i}`), status: "warn", message: note }))
-  );
+  for (const check of snp.checks) context.add(placed(check, { prefix, kind: "attestation", subject: item.id }));
+  snp.notes.forEach((note, i) => context.add(finding({ ...base(`note.${i}`), status: "warn", message: note })));
 }
 
-function addUvmFinding(base: Base, uvm: UvmEndorsement | undefined, required: boolean, context: RunContext): void {
-  if (!uvm) {
-    context.add(finding({
-      ...base,
-      status: required ? "fail" : "skip",
-      message: required ? "The evidence carries no UVM endorsement" : "No UVM endorsement to check",
-    }, { code: required ? "UVM_ENDORSEMENT_INVALID" : undefined }));
-    return;
-  }
-  const details: { [key: string]: Json } = {
-    format: uvm.format,
-    did: uvm.did ?? null,
-    feed: uvm.feed ?? null,
-    svn: uvm.svn ?? null,
-    measurement: uvm.measurement ?? null,
-    signer: uvm.signer ?? null,
-    root: uvm.root ? { did: uvm.root.did, feed: uvm.root.feed, minSvn: uvm.root.minSvn } : null,
-    measurementMatches: uvm.measurementMatches ?? null,
-  };
-  context.add(finding({
-    ...base,
-    status: uvm.valid ? "pass" : "fail",
-    message: uvm.valid
-      ? `UVM endorsement (${uvm.format}) by ${uvm.did}, feed ${uvm.feed}, svn ${uvm.svn}, endorses the launch measurement`
-      : uvm.error!.message,
-  }, { code: uvm.error?.code, details }));
+function addUvmFinding(
+  where: Placement,
+  uvm: UvmEndorsement | undefined,
+  required: boolean,
+  context: RunContext,
+): void {
+  const found = uvm
+    ? uvmEndorsementCheck(uvm)
+    : required
+    ? check("uvm-endorsement", "fail", "The evidence carries no UVM endorsement", { code: "UVM_ENDORSEMENT_INVALID" })
+    : check("uvm-endorsement", "skip", "No UVM endorsement to check");
+  context.add(placed(found, where));
 }
 
 function svnValue(svn: string | undefined): Value | undefined {
@@ -226,7 +149,7 @@ async function evaluateNodeQuotes(item: AttestationItem, bytes: Uint8Array, cont
           : `The "measurement" field ${field} is not the report measurement ${measurement}`,
       }, { code: field === measurement ? undefined : "NODE_QUOTE_INVALID", details: { field, measurement } }));
     }
-    addUvmFinding(base("uvm-endorsement"), q.uvm, item.expect.uvmEndorsed === true, context);
+    addUvmFinding({ prefix, kind: "attestation", subject: item.id }, q.uvm, item.expect.uvmEndorsed === true, context);
   });
   skipValidity(
     { id: `attestation.${item.id}.validity`, kind: "attestation", subject: item.id },
@@ -261,7 +184,7 @@ async function evaluateSnpReport(item: AttestationItem, bytes: Uint8Array, conte
       measurement: snp.report.measurement,
       ...(item.checkValidity ? { validAt: context.at } : {}),
     });
-    addUvmFinding({ id: `${prefix}.uvm-endorsement`, kind: "attestation", subject: item.id }, uvm, true, context);
+    addUvmFinding({ prefix, kind: "attestation", subject: item.id }, uvm, true, context);
   }
   skipValidity(
     { id: `${prefix}.validity`, kind: "attestation", subject: item.id },
@@ -270,23 +193,6 @@ async function evaluateSnpReport(item: AttestationItem, bytes: Uint8Array, conte
     context,
   );
   context.publish("attestation", item.id, snpValues(snp, uvm), `attestation '${item.id}' has no such value`);
-}
-
-function maaDetails(maa: MaaTokenVerification): { [key: string]: Json } {
-  const text = (v: unknown) => typeof v === "string" ? v : null;
-  const number = (v: unknown) => typeof v === "number" ? v : null;
-  return {
-    alg: text(maa.header.alg),
-    kid: text(maa.header.kid),
-    iss: text(maa.claims.iss),
-    attestationType: maa.values.attestationType ?? null,
-    mrenclave: maa.values.mrenclave ?? null,
-    mrsigner: maa.values.mrsigner ?? null,
-    nbf: number(maa.claims.nbf),
-    exp: number(maa.claims.exp),
-    timeChecked: maa.timeChecked,
-    signer: maa.signer ?? null,
-  };
 }
 
 async function evaluateMaaToken(item: AttestationItem, bytes: Uint8Array, context: RunContext): Promise<void> {
@@ -298,26 +204,8 @@ async function evaluateMaaToken(item: AttestationItem, bytes: Uint8Array, contex
   });
   const prefix = `attestation.${item.id}`;
   const base = (id: string): Base => ({ id: `${prefix}.${id}`, kind: "attestation", subject: item.id });
-  context.add(finding({
-    ...base("token"),
-    status: maa.valid ? "pass" : "fail",
-    message: maa.valid
-      ? `MAA token (RS256) verifies with /certs key ${String(maa.header.kid)}, issued by ${String(maa.claims.iss)}`
-      : maa.error!.message,
-  }, { code: maa.error?.code, details: maaDetails(maa) }));
-  if (maa.enclave) {
-    const kid = typeof maa.header.kid === "string" ? maa.header.kid : "";
-    const bound = enclaveReportDataMatchesKid(maa.enclave.body.reportData, kid);
-    context.add(finding({
-      ...base("maa-enclave"),
-      status: bound ? "pass" : "fail",
-      message: bound
-        ? `The MAA signing certificate's SGX quote binds the signing key (report_data = kid)`
-        : `The MAA signing certificate's SGX quote does not bind the signing key: report_data[0:32] is not the kid`,
-    }, {
-      code: bound ? undefined : "MAA_TOKEN_INVALID",
-      details: { mrenclave: maa.enclave.body.mrEnclave, mrsigner: maa.enclave.body.mrSigner, kid },
-    }));
+  for (const check of maaTokenChecks(maa)) {
+    context.add(placed(check, { prefix, kind: "attestation", subject: item.id }));
   }
   skipValidity(base("validity"), item, "Token expiry", context);
   const snp = maa.values.sevsnpvm;

@@ -4,7 +4,8 @@
  * @module
  */
 
-import type { Finding, Json } from "../../report/model.ts";
+import type { Check } from "../../check.ts";
+import type { EvidenceKind, Finding, Json } from "../../report/model.ts";
 import type { StringShape } from "../_shape.ts";
 
 /** An item id, referenced as `<prefix>.<id>.<field>`. */
@@ -44,4 +45,19 @@ export function finding(
     ...(extra.code !== undefined ? { code: extra.code } : {}),
     ...(extra.details !== undefined ? { details: extra.details } : {}),
   };
+}
+
+/** Where a core check goes in the report: its id's prefix, the kind and subject of the evidence. */
+export interface Placement {
+  /** Prepended to the check's id with a dot, e.g. `statement.release`. */
+  readonly prefix: string;
+  /** The kind of evidence. */
+  readonly kind: EvidenceKind;
+  /** The evidence it concerns. */
+  readonly subject: string;
+}
+
+/** A core check as a finding of the report: the same outcome, message, code and details, its id prefixed. */
+export function placed(check: Check, where: Placement): Finding {
+  return { ...check, id: `${where.prefix}.${check.id}`, kind: where.kind, subject: where.subject };
 }

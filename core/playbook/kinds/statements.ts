@@ -1,22 +1,21 @@
 /**
- * The `statements` section: transparent statements, each verified offline (signature, did:x509 issuer, every
- * receipt, receipt policy), then checked against the accepted signers, the evaluation time and its expectations.
+ * The `statements` section: transparent statements, each verified offline by the statement pipeline (signature,
+ * did:x509 issuer, the run's signer policy, every receipt, receipt policy), whose checks become findings, then
+ * checked against the evaluation time and its expectations.
  *
  * @module
  */
 
-import { equalBytes, fromHex } from "../../bytes.ts";
-import { HEADER } from "../../cose/labels.ts";
+import { fromHex } from "../../bytes.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../cose/sign1.ts";
 import { AuditError } from "../../errors.ts";
 import type { Json } from "../../report/model.ts";
-import { type ReceiptReport, type StatementReport, verifyTransparentStatement } from "../../statement.ts";
-import { type Certificate, parseCertificate } from "../../x509/certificate.ts";
-import { verifyChain } from "../../x509/chain.ts";
+import type { SignerPolicy } from "../../signer_policy.ts";
+import { type StatementReport, verifyTransparentStatement } from "../../statement.ts";
 import { entry, stringNode, stringNodes } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
 import type { Value } from "../reference.ts";
-import { FILE_SHAPE, finding, ID_SHAPE, TIME_SHAPE } from "./_common.ts";
+import { FILE_SHAPE, finding, ID_SHAPE, placed, TIME_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 import { formatUtcTime } from "../../time.ts";
 
@@ -61,58 +60,6 @@ function iso(seconds: number): string {
   return formatUtcTime(new Date(seconds * 1000));
 }
 
-function receiptDetails(r: ReceiptReport): { [key: string]: Json } {
-  const details: { [key: string]: Json } = { index: r.index, issuer: r.issuer, treatment: r.treatment };
-  const optional = {
-    kid: r.kid,
-    vds: r.vds,
-    alg: r.alg,
-    root: r.root,
-    signedTxid: r.signedTxid,
-    registeredTxid: r.registeredTxid,
-    entryUrl: r.entryUrl,
-    signedAt: r.signedAt,
-  };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) details[key] = value;
-  return details;
-}
-
-function receiptStatus(r: ReceiptReport): "pass" | "fail" | "skip" {
-  if (r.treatment === "ignored") return "skip";
-  return r.valid && r.treatment !== "rejected-unauthorized" ? "pass" : "fail";
-}
-
-function readChain(message: CoseSign1): Certificate[] {
-  const value = message.protectedHeader.get(HEADER.X5CHAIN);
-  const items = value instanceof Uint8Array ? [value] : Array.isArray(value) ? value : [];
-  return items.filter((i): i is Uint8Array => i instanceof Uint8Array).map((der) => parseCertificate(der));
-}
-
-async function checkRoots(item: StatementItem, message: CoseSign1, context: RunContext): Promise<void> {
-  const id = `statement.${item.id}.x509-root`;
-  const base = { id, kind: "statement", subject: item.id } as const;
-  try {
-    const chain = readChain(message);
-    const anchor = chain[chain.length - 1];
-    const root = anchor && context.trust.roots.find((r) => equalBytes(r.der, anchor.der));
-    if (!root) {
-      context.add(finding({ ...base, status: "fail", message: "The x5chain does not end in a trusted X.509 root" }, {
-        code: "X509_CHAIN_INVALID",
-      }));
-      return;
-    }
-    await verifyChain(chain, { validAt: context.at });
-    context.add(finding({
-      ...base,
-      status: "pass",
-      message: `The x5chain ends in a trusted root and is valid at ${formatUtcTime(context.at)}`,
-    }, { details: { certificates: chain.length } }));
-  } catch (error) {
-    if (!(error instanceof AuditError)) throw error;
-    context.add(finding({ ...base, status: "fail", message: error.message }, { code: error.code }));
-  }
-}
-
 function publishValues(
   item: StatementItem,
   bytes: Uint8Array,
@@ -137,60 +84,18 @@ function publishValues(
   }, `statement '${item.id}' has no such claim`);
 }
 
-function checkIdentity(item: StatementItem, report: StatementReport, context: RunContext): void {
-  const issuer = report.statement.issuer;
-  const base = { id: `statement.${item.id}.issuer`, kind: "statement", subject: item.id } as const;
-  const details = { issuer: issuer ?? null, acceptedSigners: [...context.trust.signers] };
-  if (!report.identity.valid) {
-    context.add(finding({ ...base, status: "fail", message: report.identity.error!.message }, {
-      code: report.identity.error!.code,
-      details,
-    }));
-  } else if (!context.trust.signers.includes(issuer!)) {
-    context.add(finding({ ...base, status: "fail", message: `Issuer '${issuer}' is not an accepted signer` }, {
-      code: "SIGNER_NOT_ACCEPTED",
-      details,
-    }));
-  } else {
-    context.add(finding({
-      ...base,
-      status: "pass",
-      message: `Issuer ${issuer} resolves against the x5chain and is an accepted signer`,
-    }, { details }));
-  }
-}
-
-function checkReceipts(item: StatementItem, report: StatementReport, context: RunContext): void {
-  for (const r of report.receipts) {
-    const status = receiptStatus(r);
-    const message = status === "pass"
-      ? `Receipt ${r.index} from ${r.issuer} verifies${r.registeredTxid ? ` (registered at ${r.registeredTxid})` : ""}`
-      : status === "skip"
-      ? `Receipt ${r.index} from ${r.issuer} is ignored by the receipt policy`
-      : r.error?.message ?? `Receipt ${r.index} from ${r.issuer} is not authorized`;
-    context.add(finding(
-      { id: `statement.${item.id}.receipt.${r.index}`, status, kind: "receipt", subject: item.id, message },
-      { code: status === "fail" ? r.error?.code ?? "RECEIPT_POLICY_FAILED" : undefined, details: receiptDetails(r) },
-    ));
-  }
-  const policy = context.trust.policy;
-  context.add(finding({
-    id: `statement.${item.id}.receipt-policy`,
-    status: report.policy.ok ? "pass" : "fail",
-    kind: "statement",
-    subject: item.id,
-    message: report.policy.ok
-      ? `Receipt policy ${policy.authorizedReceiptBehavior} / ${policy.unauthorizedReceiptBehavior} is satisfied`
-      : report.policy.message!,
-  }, {
-    code: report.policy.ok ? undefined : "RECEIPT_POLICY_FAILED",
-    details: {
-      authorizedDomains: [...policy.authorizedDomains],
-      authorizedReceiptBehavior: policy.authorizedReceiptBehavior,
-      unauthorizedReceiptBehavior: policy.unauthorizedReceiptBehavior,
-      failures: [...report.policy.failures],
-    },
-  }));
+/**
+ * The run's signer policy, the one `verify` builds from `--signer`, `--x509-roots` and `--at`: the accepted
+ * signers and, when the playbook names any, the X.509 roots (the chain valid at the evaluation time). Unlike
+ * `verify --at`, a run does not report the signing certificate's own validity at the evaluation time: an audit
+ * after the fact expects short-lived signing certificates to have expired, and judges the issue time instead.
+ */
+function signerPolicy(context: RunContext): SignerPolicy {
+  return {
+    issuers: context.trust.signers,
+    ...(context.trust.roots.length > 0 ? { x509Roots: context.trust.roots } : {}),
+    at: context.at,
+  };
 }
 
 function checkIssuedAt(item: StatementItem, report: StatementReport, context: RunContext): void {
@@ -294,6 +199,7 @@ async function evaluateStatement(item: StatementItem, context: RunContext): Prom
     report = await verifyTransparentStatement(bytes, {
       trustStore: context.trust.store,
       policy: context.trust.policy,
+      signers: signerPolicy(context),
       decoded: message,
     });
   } catch (error) {
@@ -312,33 +218,11 @@ async function evaluateStatement(item: StatementItem, context: RunContext): Prom
     return;
   }
   publishValues(item, bytes, message, report, context);
-  const s = report.statement;
-  context.add(finding({
-    id: `statement.${item.id}.signature`,
-    status: report.signature.valid ? "pass" : "fail",
-    kind: "statement",
-    subject: item.id,
-    message: report.signature.valid
-      ? `${s.alg} signature verifies with the x5chain leaf${
-        report.signature.signer ? ` (${report.signature.signer})` : ""
-      }`
-      : report.signature.error!.message,
-  }, {
-    code: report.signature.error?.code,
-    details: {
-      file: item.file.path,
-      digest: report.digest,
-      alg: s.alg,
-      subject: s.subject ?? null,
-      svn: s.svn ?? null,
-      issuedAt: s.iatIso ?? null,
-      contentType: s.contentType ?? null,
-      signer: report.signature.signer ?? null,
-    },
-  }));
-  checkIdentity(item, report, context);
-  if (context.trust.roots.length > 0) await checkRoots(item, message, context);
-  checkReceipts(item, report, context);
+  const receiptChecks = new Set(report.receipts.map((r) => r.check));
+  for (const check of report.checks) {
+    const kind = receiptChecks.has(check) ? "receipt" : "statement";
+    context.add(placed(check, { prefix: `statement.${item.id}`, kind, subject: item.id }));
+  }
   checkIssuedAt(item, report, context);
   checkExpectations(item, report, context);
   report.warnings.forEach((w, i) =>

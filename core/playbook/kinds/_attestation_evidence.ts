@@ -22,7 +22,7 @@ import {
   verifyUvmEndorsement,
 } from "../../attestation/mod.ts";
 import type { Json } from "../../report/model.ts";
-import type { Value } from "../reference.ts";
+import type { Value } from "../value.ts";
 import { finding } from "./_common.ts";
 import type { RunContext } from "./kind.ts";
 import { formatUtcTime } from "../../time.ts";

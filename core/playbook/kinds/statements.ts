@@ -15,7 +15,7 @@ import { type Certificate, parseCertificate } from "../../x509/certificate.ts";
 import { verifyChain } from "../../x509/chain.ts";
 import { entry, stringNode, stringNodes } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
-import type { Value } from "../reference.ts";
+import type { Value } from "../value.ts";
 import { FILE_SHAPE, finding, ID_SHAPE, TIME_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 import { formatUtcTime } from "../../time.ts";

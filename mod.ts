@@ -53,7 +53,7 @@ export {
   type StatementReport,
   verifyTransparentStatement,
 } from "./core/statement.ts";
-export { RFC9162_LEAF_RULES, type Rfc9162LeafRule, verifyRfc9162Receipt } from "./core/receipts/rfc9162.ts";
+export { RFC9162_LEAF_RULES, type Rfc9162LeafRule, verifyRfc9162Receipt } from "./core/receipts/rfc9162/mod.ts";
 export { loadPlaybook, type Playbook, PlaybookError, runPlaybook } from "./core/playbook/mod.ts";
 export {
   type AuditReport,

@@ -20,7 +20,7 @@ import { type CoseSign1, decodeCoseSign1, strippedStatement, verifyCoseSign1 } f
 import { type Certificate, parseCertificate } from "./x509/certificate.ts";
 import { resolveDidX509 } from "./x509/did_x509.ts";
 import { formatName } from "./x509/name.ts";
-import { DEFAULT_RFC9162_LEAF_RULE, type Rfc9162LeafRule } from "./receipts/rfc9162.ts";
+import { DEFAULT_RFC9162_LEAF_RULE, type Rfc9162LeafRule } from "./receipts/rfc9162/mod.ts";
 import { receiptVerifier, supportedReceiptFormats } from "./receipts/verifiers.ts";
 import {
   DEFAULT_RECEIPT_POLICY,

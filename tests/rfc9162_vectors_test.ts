@@ -20,7 +20,7 @@ import {
   rfc9162StatementLeaf,
   verifyRfc9162ConsistencyReceipt,
   verifyRfc9162Receipt,
-} from "../core/receipts/rfc9162.ts";
+} from "../core/receipts/rfc9162/mod.ts";
 import { verifyRfc9162Consistency } from "../core/merkle/mod.ts";
 import { VerificationCache } from "../core/verification_cache.ts";
 import { type CborValue, encodeCbor, tagged } from "../fixtures/_gen/cbor.ts";

@@ -13,7 +13,8 @@ import { finding } from "./kinds/_common.ts";
 import type { RunContext } from "./kinds/kind.ts";
 import { KINDS } from "./kinds/registry.ts";
 import type { FileRef, Playbook } from "./model.ts";
-import { resolveValue, type Value, type ValueLookup } from "./reference.ts";
+import { resolveValue, type ValueLookup } from "./reference.ts";
+import type { Value } from "./value.ts";
 import { formatUtcTime } from "../time.ts";
 import { loadTrust } from "./trust.ts";
 

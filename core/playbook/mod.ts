@@ -39,16 +39,9 @@ export { KINDS } from "./kinds/registry.ts";
 export { loadPlaybook, type LoadPlaybookOptions } from "./load.ts";
 export type { AttestationTrust, FileRef, Playbook, ReportSpec, TransparencyKeys, TrustSpec } from "./model.ts";
 export { PlaybookError, type PlaybookErrorCode, type Position } from "./playbook_error.ts";
-export {
-  parseValueRef,
-  type Pipe,
-  PIPES,
-  resolveValue,
-  type Value,
-  type ValueRef,
-  valuesEqual,
-  type ValueType,
-} from "./reference.ts";
+export { type Pipe, PIPES } from "./pipes.ts";
+export { parseValueRef, resolveValue, type ValueRef } from "./reference.ts";
+export { type Value, valuesEqual, type ValueType } from "./value.ts";
 export { runPlaybook, type RunPlaybookOptions } from "./engine.ts";
 export { PLAYBOOK_SHAPE, playbookJsonSchema } from "./schema.ts";
 export { formatUtcTime, parseUtcTime } from "../time.ts";

@@ -11,7 +11,7 @@ import { toHex } from "../bytes.ts";
 import type { CoseSign1 } from "../cose/sign1.ts";
 import type { VerificationCache } from "../verification_cache.ts";
 import { ccfReceiptFacts, VDS_CCF, verifyCcfReceipt } from "./ccf.ts";
-import { type Rfc9162LeafRule, VDS_RFC9162, verifyRfc9162Receipt } from "./rfc9162.ts";
+import { type Rfc9162LeafRule, VDS_RFC9162, verifyRfc9162Receipt } from "./rfc9162/mod.ts";
 import type { ServiceKey } from "./trust_store.ts";
 
 /** What a receipt is verified against. */

@@ -9,7 +9,8 @@ import { equalBytes, fromHex, toHex } from "../../bytes.ts";
 import { digest, type HashName } from "../../crypto/digest.ts";
 import { entry, type MapNode, stringNode } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
-import { showValue, type Value, type ValueRef } from "../reference.ts";
+import type { ValueRef } from "../reference.ts";
+import { showValue, type Value } from "../value.ts";
 import { FILE_SHAPE, finding, ID_SHAPE, REFERENCE_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 

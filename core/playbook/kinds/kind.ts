@@ -13,7 +13,8 @@ import type { TrustStore } from "../../receipts/trust_store.ts";
 import type { ObjectShape } from "../_shape.ts";
 import type { MapNode, ScalarNode } from "../_yaml.ts";
 import type { AttestationTrust, FileRef } from "../model.ts";
-import type { Resolution, Value, ValueRef, ValueType } from "../reference.ts";
+import type { Resolution, ValueRef } from "../reference.ts";
+import type { Value, ValueType } from "../value.ts";
 
 /** What a kind's `build` may ask of the loader. */
 export interface LoadContext {

@@ -6,7 +6,8 @@
  */
 
 import { stringNode } from "../_yaml.ts";
-import { showValue, type ValueRef, valuesEqual } from "../reference.ts";
+import type { ValueRef } from "../reference.ts";
+import { showValue, valuesEqual } from "../value.ts";
 import { finding, REFERENCE_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 

@@ -14,7 +14,7 @@ import type { SignerPolicy } from "../../signer_policy.ts";
 import { type StatementReport, verifyTransparentStatement } from "../../statement.ts";
 import { entry, stringNode, stringNodes } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
-import type { Value } from "../reference.ts";
+import type { Value } from "../value.ts";
 import { FILE_SHAPE, finding, ID_SHAPE, placed, TIME_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 import { formatUtcTime } from "../../time.ts";

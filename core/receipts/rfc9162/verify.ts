@@ -1,0 +1,237 @@
+/**
+ * Verifying RFC9162_SHA256 receipts (vds = 1, RFC 9942) with a service's key: the protected header (alg and its
+ * fit with the key, kid, vds, detached payload), the proofs of label 396, the root they lead to, and the
+ * receipt signature over that detached root (spec: merkle-rfc9162 §5). An inclusion receipt proves a statement
+ * is in the tree; a consistency receipt proves a newer tree extends a root already verified.
+ *
+ * @example
+ * ```ts
+ * import { strictEqual } from "node:assert/strict";
+ * import { VDS_RFC9162 } from "./verify.ts";
+ * strictEqual(VDS_RFC9162, 1);
+ * ```
+ *
+ * @module
+ */
+
+import { equalBytes, toHex } from "../../bytes.ts";
+import type { PublicKey } from "../../crypto/public_key.ts";
+import { verifySignature } from "../../crypto/signature.ts";
+import { AuditError, VerificationError } from "../../errors.ts";
+import { type CoseAlgorithm, coseAlgorithm } from "../../cose/algorithms.ts";
+import { kidText } from "../../cose/key.ts";
+import { HEADER } from "../../cose/labels.ts";
+import { type CoseSign1, sigStructure } from "../../cose/sign1.ts";
+import type { VerificationCache } from "../../verification_cache.ts";
+import type { ServiceKey } from "../trust_store.ts";
+import { DEFAULT_RFC9162_LEAF_RULE, type Rfc9162LeafRule, rfc9162StatementLeaf } from "./leaf.ts";
+import { proofInvalid } from "./_proof_invalid.ts";
+import {
+  decodeRfc9162Proofs,
+  rfc9162ConsistencyNewRoot,
+  type Rfc9162ConsistencyProof,
+  type Rfc9162InclusionProof,
+  rfc9162InclusionProofRoot,
+} from "./proofs.ts";
+
+/** The vds value of RFC9162_SHA256 receipts. */
+export const VDS_RFC9162 = 1;
+
+/** Options for {@linkcode verifyRfc9162Receipt}. */
+export interface VerifyRfc9162ReceiptOptions {
+  /** The registered statement, as received (its unprotected header may hold the receipts). */
+  readonly statement: Uint8Array;
+  /** How the service derives the leaf from the statement. @default {"stripped-statement"} */
+  readonly leafRule?: Rfc9162LeafRule;
+  /** Remembers the signature over each root, for runs where many receipts share one. */
+  readonly cache?: VerificationCache;
+}
+
+/** Options for {@linkcode verifyRfc9162ConsistencyReceipt}. */
+export interface VerifyRfc9162ConsistencyOptions {
+  /** A root already verified for `oldTreeSize` (from an inclusion receipt or checkpoint of the same service). */
+  readonly oldRoot: Uint8Array;
+  /** The tree size that `oldRoot` belongs to, e.g. `3`. */
+  readonly oldTreeSize: number;
+  /** Remembers the signature over each root, for runs where many receipts share one. */
+  readonly cache?: VerificationCache;
+}
+
+/** What a verified inclusion receipt proves. */
+export interface Rfc9162InclusionResult {
+  /** The signed root (32 bytes). */
+  readonly root: Uint8Array;
+  /** The proofs, all leading to `root`. */
+  readonly proofs: readonly Rfc9162InclusionProof[];
+  /** RFC 9942 conformance remarks that do not decide validity. */
+  readonly warnings: readonly string[];
+}
+
+/** What a verified consistency receipt proves. */
+export interface Rfc9162ConsistencyResult {
+  /** The signed root of the newer tree (32 bytes). */
+  readonly root: Uint8Array;
+  /** The size of the newer tree. */
+  readonly treeSize: number;
+  /** The proofs, all leading from the old root to `root`. */
+  readonly proofs: readonly Rfc9162ConsistencyProof[];
+  /** RFC 9942 conformance remarks that do not decide validity. */
+  readonly warnings: readonly string[];
+}
+
+function receiptMalformed(message: string): never {
+  throw new AuditError("RECEIPT_MALFORMED", message);
+}
+
+function algorithmFits(algorithm: CoseAlgorithm, key: PublicKey): boolean {
+  switch (algorithm.scheme.name) {
+    case "ECDSA":
+      return key.kty === "EC" && key.crv === algorithm.curve;
+    case "Ed25519":
+      return key.kty === "OKP";
+    default:
+      return key.kty === "RSA";
+  }
+}
+
+/** Checks alg, alg/key binding, kid, vds and the detached payload, in the order the CCF verifier uses. */
+function checkReceiptHeader(receipt: CoseSign1, serviceKey: ServiceKey): CoseAlgorithm {
+  const header = receipt.protectedHeader;
+  const alg = header.get(HEADER.ALG);
+  if (alg === undefined) receiptMalformed("Cannot verify receipt: no algorithm (label 1) in the protected header");
+  const algorithm = coseAlgorithm(alg);
+  const key = serviceKey.key;
+  if (!algorithmFits(algorithm, key)) {
+    throw new VerificationError(
+      "RECEIPT_ALG_MISMATCH",
+      `Cannot verify receipt: algorithm ${algorithm.name} does not fit the service key (${
+        key.kty === "EC" ? `EC ${key.crv}` : key.kty
+      })`,
+    );
+  }
+  const kid = header.get(HEADER.KID);
+  if (kid === undefined) receiptMalformed("Cannot verify receipt: no kid (label 4) in the protected header");
+  const kidString = kid instanceof Uint8Array ? kidText(kid) : String(kid);
+  if (kidString !== serviceKey.kid) {
+    throw new VerificationError(
+      "RECEIPT_KID_MISMATCH",
+      `Cannot verify receipt: kid '${kidString}' is not the service key's kid '${serviceKey.kid}'`,
+    );
+  }
+  const vds = header.get(HEADER.VDS);
+  if (vds === undefined) receiptMalformed("Cannot verify receipt: no verifiable data structure (label 395)");
+  if (vds !== VDS_RFC9162) {
+    throw new VerificationError(
+      "RECEIPT_UNSUPPORTED_VDS",
+      `Cannot verify receipt: vds ${String(vds)} is not RFC9162_SHA256 (${VDS_RFC9162})`,
+    );
+  }
+  if (receipt.payload !== null) {
+    receiptMalformed(
+      `Cannot verify receipt: the payload must be detached (nil), found ${receipt.payload.length} bytes`,
+    );
+  }
+  return algorithm;
+}
+
+/** All proofs must lead to one root, since one signature can cover only one. */
+function sameRoot(roots: readonly Uint8Array[], kind: string): Uint8Array {
+  const first = roots[0]!;
+  roots.forEach((root, i) => {
+    if (!equalBytes(root, first)) {
+      proofInvalid(`Receipt ${kind} proofs 0 and ${i} lead to different roots: ${toHex(first)} != ${toHex(root)}`);
+    }
+  });
+  return first;
+}
+
+async function checkSignature(
+  receipt: CoseSign1,
+  serviceKey: ServiceKey,
+  algorithm: CoseAlgorithm,
+  root: Uint8Array,
+  context: { readonly what: string; readonly cache: VerificationCache | undefined },
+): Promise<void> {
+  const signed = {
+    scheme: algorithm.name,
+    key: serviceKey.key,
+    data: sigStructure(receipt.protectedBytes, root),
+    signature: receipt.signature,
+  };
+  const verify = () => verifySignature(signed.key, algorithm.scheme, signed.data, signed.signature);
+  if (!(await (context.cache?.signature(signed, verify) ?? verify()))) {
+    throw new VerificationError(
+      "RECEIPT_SIGNATURE_INVALID",
+      `Receipt signature does not verify over root ${toHex(root)} (${context.what})`,
+    );
+  }
+}
+
+/**
+ * Verifies an RFC9162_SHA256 inclusion receipt for a statement with the service's key: header checks (alg and
+ * its fit with the key, kid, vds 1, detached payload), the inclusion proofs, the leaf from the statement under
+ * the leaf rule, the root each proof leads to, and the signature over `["Signature1", protected, h'', root]`.
+ * Throws a coded {@linkcode VerificationError} (or `RECEIPT_MALFORMED` for a missing header) on failure.
+ *
+ * @example
+ * ```ts ignore
+ * const { root, proofs } = await verifyRfc9162Receipt(receipt, serviceKey, { statement: bytes });
+ * ```
+ */
+export async function verifyRfc9162Receipt(
+  receipt: CoseSign1,
+  serviceKey: ServiceKey,
+  options: VerifyRfc9162ReceiptOptions,
+): Promise<Rfc9162InclusionResult> {
+  const algorithm = checkReceiptHeader(receipt, serviceKey);
+  const decoded = decodeRfc9162Proofs(receipt);
+  if (decoded.kind !== "inclusion") {
+    proofInvalid("Cannot verify receipt: it carries consistency proofs (-2), not inclusion proofs (-1)");
+  }
+  const rule = options.leafRule ?? DEFAULT_RFC9162_LEAF_RULE;
+  const leaf = await rfc9162StatementLeaf(options.statement, rule);
+  const root = sameRoot(decoded.proofs.map((proof) => rfc9162InclusionProofRoot(proof, leaf)), "inclusion");
+  const first = decoded.proofs[0]!;
+  await checkSignature(receipt, serviceKey, algorithm, root, {
+    what: `leaf ${first.leafIndex} of ${first.treeSize}, leaf rule '${rule}'`,
+    cache: options.cache,
+  });
+  return { root, proofs: decoded.proofs, warnings: decoded.warnings };
+}
+
+/**
+ * Verifies an RFC9162_SHA256 consistency receipt from a root already verified for an older tree: the same header
+ * checks as {@linkcode verifyRfc9162Receipt}, every proof starting at `oldTreeSize` and rebuilding `oldRoot`, and
+ * the signature over the newer root the proofs lead to (RFC 9942: the payload is the newer root).
+ *
+ * @example
+ * ```ts ignore
+ * const { root, treeSize } = await verifyRfc9162ConsistencyReceipt(receipt, serviceKey, { oldRoot, oldTreeSize: 3 });
+ * ```
+ */
+export async function verifyRfc9162ConsistencyReceipt(
+  receipt: CoseSign1,
+  serviceKey: ServiceKey,
+  options: VerifyRfc9162ConsistencyOptions,
+): Promise<Rfc9162ConsistencyResult> {
+  const algorithm = checkReceiptHeader(receipt, serviceKey);
+  const decoded = decodeRfc9162Proofs(receipt);
+  if (decoded.kind !== "consistency") {
+    proofInvalid("Cannot verify receipt: it carries inclusion proofs (-1), not consistency proofs (-2)");
+  }
+  const newRoots = decoded.proofs.map((proof, i) => {
+    if (proof.treeSize1 !== options.oldTreeSize) {
+      proofInvalid(
+        `Consistency proof ${i} starts at tree size ${proof.treeSize1}, not at the old tree size ${options.oldTreeSize}`,
+      );
+    }
+    return rfc9162ConsistencyNewRoot(proof, options.oldRoot);
+  });
+  const root = sameRoot(newRoots, "consistency");
+  const first = decoded.proofs[0]!;
+  await checkSignature(receipt, serviceKey, algorithm, root, {
+    what: `tree ${first.treeSize1} to ${first.treeSize2}`,
+    cache: options.cache,
+  });
+  return { root, treeSize: first.treeSize2, proofs: decoded.proofs, warnings: decoded.warnings };
+}

@@ -31,9 +31,9 @@ import {
 } from "../../core/signer_policy.ts";
 import { type StatementReport, verifyTransparentStatement } from "../../core/statement.ts";
 import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
+import { type Command, defineCommand, type Parsed } from "../command.ts";
 import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
 import { baseName, cleanText, type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 import { ProgressBar } from "../progress.ts";
 import { explainUndecodable, listStatementFiles } from "../statement_files.ts";
 import { loadTrustStore } from "../trust.ts";
@@ -278,36 +278,26 @@ function printKeys(
   if (verbose) io.out(`receipt behaviour: ${p.authorizedReceiptBehavior} / ${p.unauthorizedReceiptBehavior}`);
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("verify", args, {
-    keys: { type: "string", multiple: true },
-    "trust-list-signer": { type: "string", multiple: true },
-    "authorized-domains": { type: "string" },
-    "authorized-receipt-behavior": { type: "string" },
-    "unauthorized-receipt-behavior": { type: "string" },
-    workers: { type: "string" },
-    signer: { type: "string", multiple: true },
-    "certificate-identity": { type: "string", multiple: true },
-    "certificate-identity-regexp": { type: "string", multiple: true },
-    at: { type: "string" },
-    strict: { type: "boolean" },
-    payload: { type: "string" },
-    "x509-roots": { type: "string", multiple: true },
-    receipt: { type: "string", multiple: true },
-    json: { type: "boolean" },
-    "json-lines": { type: "boolean" },
-    verbose: { type: "boolean", short: "v" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length === 0) {
-    throw usage("verify: name at least one statement file; see 'scitt-audit verify --help'");
-  }
-  if (values.verbose && values.quiet) throw usage("verify: --verbose and --quiet cannot be combined");
+const OPTIONS = {
+  keys: { type: "string", multiple: true },
+  "trust-list-signer": { type: "string", multiple: true },
+  "authorized-domains": { type: "string" },
+  "authorized-receipt-behavior": { type: "string" },
+  "unauthorized-receipt-behavior": { type: "string" },
+  workers: { type: "string" },
+  signer: { type: "string", multiple: true },
+  "certificate-identity": { type: "string", multiple: true },
+  "certificate-identity-regexp": { type: "string", multiple: true },
+  at: { type: "string" },
+  strict: { type: "boolean" },
+  payload: { type: "string" },
+  "x509-roots": { type: "string", multiple: true },
+  receipt: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  "json-lines": { type: "boolean" },
+} as const;
+
+async function run({ values, positionals }: Parsed<typeof OPTIONS, true>, io: Io): Promise<number> {
   const keys = values.keys ?? [];
   const trustListSigners = values["trust-list-signer"] ?? [];
   const { store, imports } = await loadTrustStore(keys, trustListSigners);
@@ -610,9 +600,12 @@ function chooseWorkers(value: string | undefined, statements: number): number {
 }
 
 /** The `verify` command. */
-export const verifyCommand: Command = {
+export const verifyCommand: Command = defineCommand({
   name: "verify",
   summary: "verify transparent statements and their receipts offline",
   help: HELP,
+  options: OPTIONS,
+  positionals: { min: 1, usage: "name at least one statement file" },
+  verbosity: true,
   run,
-};
+});

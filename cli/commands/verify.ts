@@ -41,9 +41,10 @@ import { loadTrustStore } from "../trust.ts";
 const HELP = `Usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]
 
 Verifies MST / SCITT transparent statements offline, as the Azure Code Transparency SDKs do: the statement
-signature with its x5chain leaf, the did:x509 issuer against the chain, every receipt (CCF, vds 2) against
-the statement with its issuer's own keys, and the receipt policy. A directory stands for the *.cose and
-*.scitt files below it, in sorted order; results are reported in the order given.
+signature with its x5chain leaf, the did:x509 issuer against the chain, every receipt (CCF, vds 2, or
+RFC 9162 SHA-256, vds 1) against the statement with its issuer's own keys, and the receipt policy. A
+directory stands for the *.cose and *.scitt files below it, in sorted order; results are reported in the
+order given.
 
 Keys (repeatable, loaded in order):
   --keys ISSUER=FILE     keys of one transparency service: /jwks JSON, /.well-known/scitt-keys CBOR,

@@ -6,6 +6,7 @@
  */
 
 import { AuditError } from "../core/errors.ts";
+import type { Command } from "./command.ts";
 import { bundleCommand } from "./commands/bundle.ts";
 import { collectCommand } from "./commands/collect.ts";
 import { didx509Command } from "./commands/didx509.ts";
@@ -18,7 +19,6 @@ import { sigstoreCommand } from "./commands/sigstore.ts";
 import { verifyCommand } from "./commands/verify.ts";
 import { CliError, EXIT, exitFor, usage } from "./exit.ts";
 import { cleanMessage, type Io, parseSize, processIo, setMaxInputSize } from "./io.ts";
-import type { Command } from "./options.ts";
 import { VERSION } from "./version.ts";
 
 const COMMANDS: readonly Command[] = [
@@ -41,7 +41,7 @@ function help(): string {
 Usage: scitt-audit <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary ?? ""}`).join("\n")}
 
 Run 'scitt-audit <command> --help' (or 'scitt-audit help <command>') for a command's options.
 Global option: --max-input-size SIZE  the largest file read (default 256M; e.g. 1G); devices, pipes and
@@ -50,6 +50,22 @@ Nothing is fetched: keys and trust anchors come only from files you name. The on
 the connected-side command that fetches evidence into a bundle, run with network access of its own.
 
 Exit status: 0 all checks pass; 1 a check failed; 2 usage error; 3 malformed input; 4 a named file is missing.`;
+}
+
+/** The help of `help <command> [<subcommand>]`. */
+function helpOf([name, sub, ...extra]: readonly string[]): string {
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) throw usage(`help: unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
+  if (sub === undefined) return command.help;
+  const subcommands = command.subcommands ?? [];
+  const subcommand = subcommands.find((c) => c.name === `${name} ${sub}`);
+  if (!subcommand || extra.length > 0) {
+    const known = subcommands.length > 0
+      ? `its subcommands: ${subcommands.map((c) => c.name.slice(name!.length + 1)).join(", ")}`
+      : "it has none";
+    throw usage(`help: '${[name, sub, ...extra].join(" ")}' is not a subcommand of '${name}'; ${known}`);
+  }
+  return subcommand.help;
 }
 
 /**
@@ -67,11 +83,7 @@ export async function runCli(args: string[], io: Io): Promise<number> {
   try {
     const [name, ...rest] = takeMaxInputSize(args);
     if (name === "help" && rest.length > 0) {
-      const command = COMMANDS.find((c) => c.name === rest[0]);
-      if (!command) {
-        throw usage(`help: unknown command '${rest[0]}'; commands: ${COMMANDS.map((c) => c.name).join(", ")}`);
-      }
-      io.out(command.help);
+      io.out(helpOf(rest));
       return EXIT.OK;
     }
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {

@@ -12,10 +12,10 @@ import { sha256 } from "../../core/crypto/digest.ts";
 import { signBundle } from "../../core/report/bundle_signature.ts";
 import { importAuditorKey } from "../../core/report/signing_key.ts";
 import { openAudit } from "../audit.ts";
+import { type Command, defineCommand, defineGroup, type Parsed } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { cleanMessage, type Io, readInput } from "../io.ts";
 import { writeProblem } from "../report_output.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit bundle pack <playbook.yaml> -o <audit.bundle> [--sign KEY [--issuer NAME]]
        scitt-audit bundle list <audit.bundle> [--json]
@@ -139,36 +139,41 @@ async function list(bundlePath: string, json: boolean, io: Io): Promise<number> 
   return EXIT.OK;
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("bundle", args, {
-    out: { type: "string", short: "o" },
-    json: { type: "boolean" },
-    sign: { type: "string" },
-    issuer: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  const [action, target, ...rest] = positionals;
-  if (rest.length > 0 || target === undefined) throw usage("bundle: expected 'pack <playbook> -o FILE' or 'list FILE'");
-  if (action === "pack") {
-    if (values.out === undefined) throw usage("bundle pack: name the bundle to write with -o FILE");
-    if (values.issuer !== undefined && values.sign === undefined) throw usage("bundle pack: --issuer needs --sign KEY");
-    const sign = values.sign === undefined
-      ? undefined
-      : { key: values.sign, ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) };
-    return await pack(target, values.out, io, sign);
-  }
-  if (action === "list") return await list(target, values.json ?? false, io);
-  throw usage(`bundle: unknown action '${action}'; expected pack or list`);
+const PACK_OPTIONS = {
+  out: { type: "string", short: "o" },
+  sign: { type: "string" },
+  issuer: { type: "string" },
+} as const;
+
+async function packCommand({ values, positionals }: Parsed<typeof PACK_OPTIONS>, io: Io): Promise<number> {
+  if (values.out === undefined) throw usage("bundle pack: name the bundle to write with -o FILE");
+  if (values.issuer !== undefined && values.sign === undefined) throw usage("bundle pack: --issuer needs --sign KEY");
+  const sign = values.sign === undefined
+    ? undefined
+    : { key: values.sign, ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) };
+  return await pack(positionals[0]!, values.out, io, sign);
 }
 
 /** The `bundle` command. */
-export const bundleCommand: Command = {
+export const bundleCommand: Command = defineGroup({
   name: "bundle",
   summary: "pack a playbook and its evidence into one verified file, or list one",
   help: HELP,
-  run,
-};
+  noun: "action",
+  subcommands: [
+    defineCommand({
+      name: "bundle pack",
+      help: HELP,
+      options: PACK_OPTIONS,
+      positionals: { min: 1, max: 1, usage: "name one playbook" },
+      run: packCommand,
+    }),
+    defineCommand({
+      name: "bundle list",
+      help: HELP,
+      options: { json: { type: "boolean" } },
+      positionals: { min: 1, max: 1, usage: "name one bundle" },
+      run: ({ values, positionals }, io) => list(positionals[0]!, values.json ?? false, io),
+    }),
+  ],
+});

@@ -17,9 +17,9 @@ import { collect, type CollectOptions, type CollectResult } from "../collect/col
 import { certificateToPin, colonHex, type Pin, presentedChain, readPin } from "../collect/tls_pin.ts";
 import { toHex } from "../../core/bytes.ts";
 import { sha256 } from "../../core/crypto/digest.ts";
+import { type Command, defineCommand, type Parsed } from "../command.ts";
 import { CliError, EXIT, type ExitStatus, usage } from "../exit.ts";
 import { type Io, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 import { ProgressBar } from "../progress.ts";
 
 const RUN_WITH_NETWORK =
@@ -212,12 +212,9 @@ const OPTIONS = {
   "max-wait": { type: "string" },
   "backoff": { type: "string" },
   "json": { type: "boolean" },
-  "verbose": { type: "boolean", short: "v" },
-  "quiet": { type: "boolean", short: "q" },
-  "help": { type: "boolean", short: "h" },
 } as const;
 
-type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
+type Values = Parsed<typeof OPTIONS, true>["values"];
 
 /** What a collection needs besides the pin and the terminal. */
 type Request = Omit<CollectOptions, "pin" | "signal" | "log" | "trace" | "progress">;
@@ -233,7 +230,6 @@ function parseRequest(values: Values, service: URL, out: string): Request {
   if (values["service-cert"] !== undefined && values.ca !== undefined) {
     throw usage("collect: pin with --service-cert or with --ca, not both");
   }
-  if (values.verbose && values.quiet) throw usage("collect: --verbose and --quiet cannot be combined");
   if ((values.from === undefined) !== (values.to === undefined)) throw usage("collect: give --from and --to together");
   const range = values.from !== undefined
     ? { from: seqno("from", values.from), to: seqno("to", values.to!) }
@@ -310,15 +306,7 @@ async function collectPinned(request: Request, pin: Pin, values: Values, io: Io)
   }
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("collect", args, OPTIONS);
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length > 0) {
-    throw usage(`collect: unexpected argument '${positionals[0]}'; see 'scitt-audit collect --help'`);
-  }
+async function run({ values }: Parsed<typeof OPTIONS, true>, io: Io): Promise<number> {
   const service = parseService(values.service);
   if (Deno.permissions.querySync({ name: "net", host: service.host }).state !== "granted") {
     throw usage(
@@ -364,9 +352,11 @@ function trySignal(handler: () => void): boolean {
 }
 
 /** The `collect` command. */
-export const collectCommand: Command = {
+export const collectCommand: Command = defineCommand({
   name: "collect",
   summary: "fetch a transparency service's evidence into one audit bundle (the only networked command)",
   help: HELP,
+  options: OPTIONS,
+  verbosity: true,
   run,
-};
+});

@@ -8,9 +8,9 @@ import { AuditError } from "../../core/errors.ts";
 import { parseCertificates } from "../../core/x509/certificate.ts";
 import { resolveDidX509 } from "../../core/x509/did_x509.ts";
 import { formatName } from "../../core/x509/name.ts";
-import { CliError, EXIT, exitFor, usage } from "../exit.ts";
+import { type Command, defineCommand, type Parsed, withFile } from "../command.ts";
+import { EXIT, exitFor } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit didx509 <did> <chain-file> [--json]
 
@@ -28,25 +28,11 @@ Exit status: 0 resolved; 1 did not resolve; 2 usage error; 3 malformed chain fil
 Example:
   scitt-audit didx509 'did:x509:0:sha256:<fingerprint>::eku:1.3.6.1.5.5.7.3.36' chain.pem`;
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("didx509", args, {
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length !== 2) throw usage("didx509: expected <did> <chain-file>; see 'scitt-audit didx509 --help'");
+const OPTIONS = { json: { type: "boolean" } } as const;
+
+async function run({ values, positionals }: Parsed<typeof OPTIONS>, io: Io): Promise<number> {
   const [did, file] = positionals as [string, string];
-  const bytes = await readInput(file);
-  let chain;
-  try {
-    chain = parseCertificates(bytes);
-  } catch (error) {
-    if (error instanceof AuditError) throw new CliError(EXIT.MALFORMED, `${file}: ${error.message}`);
-    throw error;
-  }
+  const chain = await withFile(file, async () => parseCertificates(await readInput(file)));
   try {
     const resolution = await resolveDidX509(did, chain);
     if (values.json) io.out(JSON.stringify({ did, valid: true, document: resolution.document }));
@@ -66,9 +52,11 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** The `didx509` command. */
-export const didx509Command: Command = {
+export const didx509Command: Command = defineCommand({
   name: "didx509",
   summary: "resolve a did:x509 against a PEM/DER certificate chain",
   help: HELP,
+  options: OPTIONS,
+  positionals: { min: 2, max: 2, usage: "expected <did> <chain-file>" },
   run,
-};
+});

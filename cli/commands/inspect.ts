@@ -9,9 +9,9 @@ import { type AttestationDescription, describeAttestation } from "../../core/att
 import { AuditError } from "../../core/errors.ts";
 import { lookOfNonCbor } from "../../core/input_kind.ts";
 import { type CoseDescription, describeCose, type Json } from "../../core/cose/describe.ts";
-import { CliError, EXIT, exitFor, usage } from "../exit.ts";
+import { type Command, defineCommand, fileError, type Parsed, withFile } from "../command.ts";
+import { CliError, EXIT } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit inspect <file | -> [--json]
 
@@ -91,26 +91,13 @@ function renderDescription(io: Io, d: CoseDescription, indent: string): void {
   });
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("inspect", args, {
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length !== 1) throw usage("inspect: name exactly one file; see 'scitt-audit inspect --help'");
+const OPTIONS = { json: { type: "boolean" } } as const;
+
+async function run({ values, positionals }: Parsed<typeof OPTIONS>, io: Io): Promise<number> {
   const file = positionals[0]!;
   const bytes = await readInput(file, { stdin: true });
-  let attestation: AttestationDescription | undefined;
+  const attestation = await withFile(file, () => describeAttestation(bytes));
   let cose: CoseDescription | undefined;
-  try {
-    attestation = describeAttestation(bytes);
-  } catch (error) {
-    if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
-    throw error;
-  }
   if (!attestation) {
     try {
       cose = describeCose(bytes);
@@ -123,7 +110,7 @@ async function run(args: string[], io: Io): Promise<number> {
           `${file}: this is ${look}, not a COSE_Sign1 (CBOR) or attestation evidence 'inspect' knows`,
         );
       }
-      throw new CliError(exitFor(error), `${file}: ${error.message}`);
+      throw fileError(file, error);
     }
   }
   if (values.json) io.out(JSON.stringify({ file, ...(attestation ?? cose) }));
@@ -133,9 +120,11 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** The `inspect` command. */
-export const inspectCommand: Command = {
+export const inspectCommand: Command = defineCommand({
   name: "inspect",
   summary: "show a COSE_Sign1, receipt, transparent statement, SEV-SNP report, node quotes or MAA token field by field",
   help: HELP,
+  options: OPTIONS,
+  positionals: { min: 1, max: 1, usage: "name exactly one file" },
   run,
-};
+});

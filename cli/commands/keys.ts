@@ -7,10 +7,10 @@
 import { join } from "node:path";
 import { utf8 } from "../../core/bytes.ts";
 import { generateAuditorKey, REPORT_ALGORITHMS, type ReportAlgorithm } from "../../core/report/signing_key.ts";
+import { type Command, defineCommand, defineGroup, type Parsed } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { cleanMessage, type Io } from "../io.ts";
 import { writeProblem } from "../report_output.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit keys generate [--alg ES256|ES384|EdDSA] [--out DIR] [--name NAME]
 
@@ -64,25 +64,14 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("keys", args, {
-    alg: { type: "string" },
-    out: { type: "string" },
-    name: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  const [action, ...extra] = positionals;
-  if (action !== "generate") {
-    throw usage(
-      `keys: ${action === undefined ? "name an action" : `unknown action '${action}'`}; see 'scitt-audit keys --help'`,
-    );
-  }
-  if (extra.length > 0) throw usage(`keys generate: unexpected argument '${extra[0]}'`);
+const OPTIONS = {
+  alg: { type: "string" },
+  out: { type: "string" },
+  name: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function generate({ values }: Parsed<typeof OPTIONS>, io: Io): Promise<number> {
   const alg = algorithm(values.alg);
   const name = values.name ?? "auditor";
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
@@ -120,9 +109,10 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** The `keys` command. */
-export const keysCommand: Command = {
+export const keysCommand: Command = defineGroup({
   name: "keys",
   summary: "generate an auditor key pair for signing reports",
   help: HELP,
-  run,
-};
+  noun: "action",
+  subcommands: [defineCommand({ name: "keys generate", help: HELP, options: OPTIONS, run: generate })],
+});

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { AuditError } from "../../core/errors.ts";
 import {
   checkLedgerState,
   IssuerPatterns,
@@ -20,10 +19,10 @@ import {
 } from "../../core/ledger/mod.ts";
 import { compareLedgers } from "../../core/ledger/compare.ts";
 import { parseUtcTime } from "../../core/time.ts";
+import { type Command, defineCommand, defineGroup, type Parsed, withFile } from "../command.ts";
 import { CliError, EXIT, usage } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
 import { auditLedgerFiles, findLedgerFiles, readChunk } from "../ledger_files.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 import { writeProblem } from "../report_output.ts";
 import { listStatementFiles } from "../statement_files.ts";
 
@@ -95,12 +94,9 @@ const OPTIONS = {
   from: { type: "string" },
   to: { type: "string" },
   json: { type: "boolean" },
-  verbose: { type: "boolean", short: "v" },
-  quiet: { type: "boolean", short: "q" },
-  help: { type: "boolean", short: "h" },
 } as const;
 
-type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>["values"];
+type Values = Parsed<typeof OPTIONS, true>["values"];
 
 function time(value: string | undefined, option: string): Date | undefined {
   if (value === undefined) return undefined;
@@ -167,12 +163,7 @@ async function receiptsOf(paths: readonly string[] | undefined): Promise<Receipt
   if (!paths?.length) return [];
   const claims: ReceiptClaim[] = [];
   for (const file of await listStatementFiles(paths)) {
-    try {
-      claims.push(...receiptClaims(await readInput(file), file));
-    } catch (error) {
-      if (error instanceof AuditError) throw new CliError(EXIT.MALFORMED, `${file}: ${error.message}`);
-      throw error;
-    }
+    claims.push(...await withFile(file, async () => receiptClaims(await readInput(file), file)));
   }
   return claims;
 }
@@ -311,9 +302,6 @@ async function entries(paths: string[], values: Values, io: Io): Promise<number>
 }
 
 function compare(paths: string[], values: Values, io: Io): number {
-  if (paths.length !== 2) {
-    throw usage("ledger compare: expected two ledgers (folders or chunk files); see 'scitt-audit ledger --help'");
-  }
   const [a, b] = paths.map((p) => findLedgerFiles([p], values["include-open"] ?? true)) as [
     ReturnType<typeof findLedgerFiles>,
     ReturnType<typeof findLedgerFiles>,
@@ -331,34 +319,50 @@ function compare(paths: string[], values: Values, io: Io): number {
   return result.consistent ? EXIT.OK : EXIT.FAILED;
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  const { values, positionals } = parseCommandArgs("ledger", rest, OPTIONS);
-  if (values.help || sub === "--help" || sub === "-h" || sub === "help") {
-    io.out(HELP);
-    return EXIT.OK;
+/** `entries` and `compare` accept the options of `verify` only to say whose they are. */
+function refuseVerifyOptions(command: string, values: Values): void {
+  for (const option of ["state", "statements", "expect-issuer", "working-hours"] as const) {
+    if (values[option] !== undefined) throw usage(`${command}: --${option} is an option of 'ledger verify'`);
   }
-  if (sub === undefined) throw usage("ledger: expected verify, entries or compare; see 'scitt-audit ledger --help'");
-  if (!["verify", "entries", "compare"].includes(sub)) {
-    throw usage(`ledger: unknown subcommand '${sub}'; expected verify, entries or compare`);
-  }
-  if (positionals.length === 0) {
-    throw usage(`ledger ${sub}: expected a ledger folder or chunk file; see 'scitt-audit ledger --help'`);
-  }
-  if (sub !== "verify") {
-    for (const option of ["state", "statements", "expect-issuer", "working-hours"] as const) {
-      if (values[option] !== undefined) throw usage(`ledger ${sub}: --${option} is an option of 'ledger verify'`);
-    }
-  }
-  if (sub === "verify") return await verify(positionals, values, io);
-  if (sub === "entries") return await entries(positionals, values, io);
-  return compare(positionals, values, io);
 }
 
+const LEDGERS = { min: 1, usage: "expected a ledger folder or chunk file" };
+
 /** The `ledger` command. */
-export const ledgerCommand: Command = {
+export const ledgerCommand: Command = defineGroup({
   name: "ledger",
   summary: "audit a CCF service's ledger files: integrity, identities, governance, signing events",
   help: HELP,
-  run,
-};
+  subcommands: [
+    defineCommand({
+      name: "ledger verify",
+      help: HELP,
+      options: OPTIONS,
+      positionals: LEDGERS,
+      verbosity: true,
+      run: ({ values, positionals }, io) => verify(positionals, values, io),
+    }),
+    defineCommand({
+      name: "ledger entries",
+      help: HELP,
+      options: OPTIONS,
+      positionals: LEDGERS,
+      verbosity: true,
+      run: ({ values, positionals }, io) => {
+        refuseVerifyOptions("ledger entries", values);
+        return entries(positionals, values, io);
+      },
+    }),
+    defineCommand({
+      name: "ledger compare",
+      help: HELP,
+      options: OPTIONS,
+      positionals: { min: 2, max: 2, usage: "expected two ledgers (folders or chunk files)" },
+      verbosity: true,
+      run: ({ values, positionals }, io) => {
+        refuseVerifyOptions("ledger compare", values);
+        return compare(positionals, values, io);
+      },
+    }),
+  ],
+});

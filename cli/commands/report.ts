@@ -13,9 +13,9 @@ import { encodeReport } from "../../core/report/report_json.ts";
 import { type VerifiedReport, verifySignedReport } from "../../core/report/sign.ts";
 import { importAuditorPublicKey } from "../../core/report/signing_key.ts";
 import { runAudit } from "../audit.ts";
+import { type Command, defineCommand, defineGroup, type Parsed } from "../command.ts";
 import { CliError, EXIT, exitFor, type ExitStatus, usage } from "../exit.ts";
 import { baseName, type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const HELP = `Usage: scitt-audit report verify <report.cose> --key <auditor public key> [--playbook FILE] [--json]
 
@@ -145,27 +145,14 @@ async function verifyReport(file: string, keyPath: string): Promise<VerifiedRepo
   }
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("report", args, {
-    key: { type: "string" },
-    playbook: { type: "string" },
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  const [action, file, ...extra] = positionals;
-  if (action !== "verify") {
-    throw usage(
-      `report: ${
-        action === undefined ? "name an action" : `unknown action '${action}'`
-      }; see 'scitt-audit report --help'`,
-    );
-  }
-  if (file === undefined) throw usage("report verify: name the signed report (report.cose)");
-  if (extra.length > 0) throw usage(`report verify: unexpected argument '${extra[0]}'`);
+const OPTIONS = {
+  key: { type: "string" },
+  playbook: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function verify({ values, positionals }: Parsed<typeof OPTIONS>, io: Io): Promise<number> {
+  const file = positionals[0]!;
   if (values.key === undefined) throw usage("report verify: --key <auditor public key> is required");
 
   const verified = await verifyReport(file, values.key);
@@ -185,9 +172,18 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** The `report` command. */
-export const reportCommand: Command = {
+export const reportCommand: Command = defineGroup({
   name: "report",
   summary: "verify a signed audit report (and re-run its playbook)",
   help: HELP,
-  run,
-};
+  noun: "action",
+  subcommands: [
+    defineCommand({
+      name: "report verify",
+      help: HELP,
+      options: OPTIONS,
+      positionals: { min: 1, max: 1, usage: "name one signed report (report.cose)" },
+      run: verify,
+    }),
+  ],
+});

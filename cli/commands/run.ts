@@ -12,9 +12,9 @@ import type { AuditReport, Finding } from "../../core/report/model.ts";
 import { verifyBundleSignature } from "../../core/report/bundle_signature.ts";
 import { importAuditorKey, importAuditorPublicKey } from "../../core/report/signing_key.ts";
 import { openAudit, runOpenedAudit } from "../audit.ts";
+import { type Command, defineCommand, type Parsed } from "../command.ts";
 import { EXIT, type ExitStatus, usage } from "../exit.ts";
 import { cleanText, type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 import { encodeOrFail, prepareOutput, writeReports } from "../report_output.ts";
 
 const HELP =
@@ -117,26 +117,18 @@ function parseAt(value: string | undefined): Date | undefined {
   return at;
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("run", args, {
-    out: { type: "string" },
-    force: { type: "boolean" },
-    "signing-key": { type: "string" },
-    "no-sign": { type: "boolean" },
-    "expect-sha256": { type: "string" },
-    "bundle-key": { type: "string" },
-    at: { type: "string" },
-    json: { type: "boolean" },
-    quiet: { type: "boolean", short: "q" },
-    verbose: { type: "boolean", short: "v" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length !== 1) throw usage("run: name one playbook or bundle; see 'scitt-audit run --help'");
-  if (values.verbose && values.quiet) throw usage("run: --verbose and --quiet cannot be combined");
+const OPTIONS = {
+  out: { type: "string" },
+  force: { type: "boolean" },
+  "signing-key": { type: "string" },
+  "no-sign": { type: "boolean" },
+  "expect-sha256": { type: "string" },
+  "bundle-key": { type: "string" },
+  at: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function run({ values, positionals }: Parsed<typeof OPTIONS, true>, io: Io): Promise<number> {
   if (values["signing-key"] !== undefined && values["no-sign"]) {
     throw usage("run: --signing-key and --no-sign cannot be combined");
   }
@@ -187,9 +179,12 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** The `run` command. */
-export const runCommand: Command = {
+export const runCommand: Command = defineCommand({
   name: "run",
   summary: "run an audit playbook or bundle offline and write the reports",
   help: HELP,
+  options: OPTIONS,
+  positionals: { min: 1, max: 1, usage: "name one playbook or bundle" },
+  verbosity: true,
   run,
-};
+});

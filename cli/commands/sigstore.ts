@@ -20,9 +20,9 @@ import {
   type TrustedRoot,
   verifySigstoreBundle,
 } from "../../core/sigstore/mod.ts";
+import { type Command, defineCommand, defineGroup, type Parsed, withFile } from "../command.ts";
 import { CliError, EXIT, exitFor, usage } from "../exit.ts";
 import { type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 
 const AIR_GAP = `Bring the trusted root in yourself: on a connected machine, download the trusted_root.json target of
   Sigstore's TUF repository (https://tuf-repo-cdn.sigstore.dev for the public-good instance) with a TUF client
@@ -83,10 +83,6 @@ Example:
     --certificate-identity https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.0.0 \\
     --certificate-oidc-issuer https://token.actions.githubusercontent.com`;
 
-const GROUP_HELP = `Usage: scitt-audit sigstore verify ...
-
-Sigstore bundles, verified offline against a trusted root file. See 'scitt-audit sigstore verify --help'.`;
-
 const DIGESTS: readonly { prefix: string; hash: HashName; hexLength: number }[] = [
   { prefix: "sha256:", hash: "SHA-256", hexLength: 64 },
   { prefix: "sha512:", hash: "SHA-512", hexLength: 128 },
@@ -136,14 +132,8 @@ async function readKey(file: string): Promise<PublicKey> {
   }
 }
 
-async function readRoot(file: string): Promise<TrustedRoot> {
-  const bytes = await readInput(file);
-  try {
-    return parseTrustedRoot(bytes);
-  } catch (error) {
-    if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
-    throw error;
-  }
+function readRoot(file: string): Promise<TrustedRoot> {
+  return withFile(file, async () => parseTrustedRoot(await readInput(file)));
 }
 
 function printVerified(io: Io, bundleFile: string, result: SigstoreVerification, verbose: boolean): void {
@@ -178,29 +168,19 @@ function resultJson(bundleFile: string, result: SigstoreVerification): Record<st
   };
 }
 
-async function verify(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("sigstore verify", args, {
-    bundle: { type: "string" },
-    "trusted-root": { type: "string" },
-    "certificate-identity": { type: "string" },
-    "certificate-identity-regexp": { type: "string" },
-    "certificate-oidc-issuer": { type: "string" },
-    "certificate-oidc-issuer-regexp": { type: "string" },
-    key: { type: "string" },
-    json: { type: "boolean" },
-    verbose: { type: "boolean", short: "v" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length !== 1) {
-    throw usage("sigstore verify: expected one <artifact | sha256:HEX>; see 'scitt-audit sigstore verify --help'");
-  }
+const OPTIONS = {
+  bundle: { type: "string" },
+  "trusted-root": { type: "string" },
+  "certificate-identity": { type: "string" },
+  "certificate-identity-regexp": { type: "string" },
+  "certificate-oidc-issuer": { type: "string" },
+  "certificate-oidc-issuer-regexp": { type: "string" },
+  key: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+async function verify({ values, positionals }: Parsed<typeof OPTIONS, true>, io: Io): Promise<number> {
   if (values.bundle === undefined) throw usage("sigstore verify: --bundle FILE is required");
-  if (values.verbose && values.quiet) throw usage("sigstore verify: give -v or -q, not both");
   const identity = expected(values, "certificate-identity");
   const issuer = expected(values, "certificate-oidc-issuer");
   let policy: IdentityPolicy | undefined;
@@ -251,20 +231,19 @@ async function verify(args: string[], io: Io): Promise<number> {
   }
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    io.out(sub === undefined ? GROUP_HELP : HELP);
-    return sub === undefined ? EXIT.USAGE : EXIT.OK;
-  }
-  if (sub !== "verify") throw usage(`sigstore: unknown subcommand '${sub}'; the only one is 'verify'`);
-  return await verify(rest, io);
-}
-
 /** The `sigstore` command. */
-export const sigstoreCommand: Command = {
+export const sigstoreCommand: Command = defineGroup({
   name: "sigstore",
   summary: "verify a Sigstore bundle offline against a trusted root file",
   help: HELP,
-  run,
-};
+  subcommands: [
+    defineCommand({
+      name: "sigstore verify",
+      help: HELP,
+      options: OPTIONS,
+      positionals: { min: 1, max: 1, usage: "expected one <artifact | sha256:HEX>" },
+      verbosity: true,
+      run: verify,
+    }),
+  ],
+});

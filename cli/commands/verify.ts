@@ -21,9 +21,9 @@ import type { TrustStore } from "../../core/receipts/trust_store.ts";
 import type { SignerPolicy } from "../../core/signer_policy.ts";
 import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement.ts";
 import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
+import { type Command, defineCommand, type Parsed } from "../command.ts";
 import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
 import { baseName, cleanText, type Io, paint, readInput } from "../io.ts";
-import { type Command, parseCommandArgs } from "../options.ts";
 import { ProgressBar } from "../progress.ts";
 import { explainUndecodable, listStatementFiles } from "../statement_files.ts";
 import { loadSignerPolicy, loadTrustStore, type SignerOptions } from "../trust.ts";
@@ -31,9 +31,10 @@ import { loadSignerPolicy, loadTrustStore, type SignerOptions } from "../trust.t
 const HELP = `Usage: scitt-audit verify <statement or directory>... --keys ISSUER=FILE... [options]
 
 Verifies MST / SCITT transparent statements offline, as the Azure Code Transparency SDKs do: the statement
-signature with its x5chain leaf, the did:x509 issuer against the chain, every receipt (CCF, vds 2) against
-the statement with its issuer's own keys, and the receipt policy. A directory stands for the *.cose and
-*.scitt files below it, in sorted order; results are reported in the order given.
+signature with its x5chain leaf, the did:x509 issuer against the chain, every receipt (CCF, vds 2, or
+RFC 9162 SHA-256, vds 1) against the statement with its issuer's own keys, and the receipt policy. A
+directory stands for the *.cose and *.scitt files below it, in sorted order; results are reported in the
+order given.
 
 Keys (repeatable, loaded in order):
   --keys ISSUER=FILE     keys of one transparency service: /jwks JSON, /.well-known/scitt-keys CBOR,
@@ -232,36 +233,26 @@ function printKeys(
   if (verbose) io.out(`receipt behaviour: ${p.authorizedReceiptBehavior} / ${p.unauthorizedReceiptBehavior}`);
 }
 
-async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs("verify", args, {
-    keys: { type: "string", multiple: true },
-    "trust-list-signer": { type: "string", multiple: true },
-    "authorized-domains": { type: "string" },
-    "authorized-receipt-behavior": { type: "string" },
-    "unauthorized-receipt-behavior": { type: "string" },
-    workers: { type: "string" },
-    signer: { type: "string", multiple: true },
-    "certificate-identity": { type: "string", multiple: true },
-    "certificate-identity-regexp": { type: "string", multiple: true },
-    at: { type: "string" },
-    strict: { type: "boolean" },
-    payload: { type: "string" },
-    "x509-roots": { type: "string", multiple: true },
-    receipt: { type: "string", multiple: true },
-    json: { type: "boolean" },
-    "json-lines": { type: "boolean" },
-    verbose: { type: "boolean", short: "v" },
-    quiet: { type: "boolean", short: "q" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    io.out(HELP);
-    return EXIT.OK;
-  }
-  if (positionals.length === 0) {
-    throw usage("verify: name at least one statement file; see 'scitt-audit verify --help'");
-  }
-  if (values.verbose && values.quiet) throw usage("verify: --verbose and --quiet cannot be combined");
+const OPTIONS = {
+  keys: { type: "string", multiple: true },
+  "trust-list-signer": { type: "string", multiple: true },
+  "authorized-domains": { type: "string" },
+  "authorized-receipt-behavior": { type: "string" },
+  "unauthorized-receipt-behavior": { type: "string" },
+  workers: { type: "string" },
+  signer: { type: "string", multiple: true },
+  "certificate-identity": { type: "string", multiple: true },
+  "certificate-identity-regexp": { type: "string", multiple: true },
+  at: { type: "string" },
+  strict: { type: "boolean" },
+  payload: { type: "string" },
+  "x509-roots": { type: "string", multiple: true },
+  receipt: { type: "string", multiple: true },
+  json: { type: "boolean" },
+  "json-lines": { type: "boolean" },
+} as const;
+
+async function run({ values, positionals }: Parsed<typeof OPTIONS, true>, io: Io): Promise<number> {
   const keys = values.keys ?? [];
   const trustListSigners = values["trust-list-signer"] ?? [];
   const { store, imports } = await loadTrustStore(keys, trustListSigners);
@@ -477,9 +468,12 @@ function chooseWorkers(value: string | undefined, statements: number): number {
 }
 
 /** The `verify` command. */
-export const verifyCommand: Command = {
+export const verifyCommand: Command = defineCommand({
   name: "verify",
   summary: "verify transparent statements and their receipts offline",
   help: HELP,
+  options: OPTIONS,
+  positionals: { min: 1, usage: "name at least one statement file" },
+  verbosity: true,
   run,
-};
+});

@@ -43,6 +43,33 @@ const IN_FLIGHT = 8;
 export type FileVerifier = (file: string) => Promise<Outcome>;
 
 /**
+ * Reads one statement file and verifies it with `verify`: the report and its exit status (3 when the statement is
+ * malformed), or the error that kept it from being verified (a missing or unreadable file, an undecodable
+ * statement), named by the file.
+ */
+export async function outcomeOf(
+  file: string,
+  verify: (bytes: Uint8Array) => Promise<StatementReport>,
+): Promise<Outcome> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readInput(file);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const code = error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE";
+    return { file, error: { code, message: error.message }, exit: error.exit };
+  }
+  try {
+    const report = await verify(bytes);
+    const malformed = report.error !== undefined && isMalformedCode(report.error.code);
+    return { file, report, exit: report.valid ? EXIT.OK : malformed ? EXIT.MALFORMED : EXIT.FAILED };
+  } catch (error) {
+    if (!(error instanceof AuditError)) throw error;
+    return { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
+  }
+}
+
+/**
  * Builds the verifier of one thread: every statement it verifies shares one {@linkcode VerificationCache}.
  *
  * @example
@@ -57,26 +84,8 @@ export function fileVerifier(
   signers: SignerPolicy = {},
 ): { verify: FileVerifier; stats: () => VerificationCacheStats } {
   const cache = new VerificationCache();
-  const verify = async (file: string): Promise<Outcome> => {
-    try {
-      const report = await verifyTransparentStatement(await readInput(file), { trustStore, policy, signers, cache });
-      const exit = report.valid
-        ? EXIT.OK
-        : report.error && isMalformedCode(report.error.code)
-        ? EXIT.MALFORMED
-        : EXIT.FAILED;
-      return { file, report, exit };
-    } catch (error) {
-      if (error instanceof CliError) {
-        const code = error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE";
-        return { file, error: { code, message: error.message }, exit: error.exit };
-      }
-      if (error instanceof AuditError) {
-        return { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
-      }
-      throw error;
-    }
-  };
+  const verify = (file: string) =>
+    outcomeOf(file, (bytes) => verifyTransparentStatement(bytes, { trustStore, policy, signers, cache }));
   return { verify, stats: () => cache.stats() };
 }
 

@@ -13,6 +13,7 @@ import type { SignerPolicy } from "../core/signer_policy.ts";
 import { parseUtcTime } from "../core/time.ts";
 import { parseCertificates } from "../core/x509/certificate.ts";
 import { CliError, EXIT, exitFor, usage } from "./exit.ts";
+import { withFile } from "./command.ts";
 import { readInput } from "./io.ts";
 
 /** One `--keys` argument. */
@@ -108,12 +109,8 @@ export async function loadSignerPolicy(options: SignerOptions): Promise<SignerPo
   if (options.strict && !at) throw usage("verify: --strict needs --at TIME");
   const roots = [];
   for (const file of options.roots) {
-    try {
-      roots.push(...parseCertificates(await readInput(file)));
-    } catch (error) {
-      if (error instanceof AuditError) throw new CliError(exitFor(error), `${file}: ${error.message}`);
-      throw error;
-    }
+    const bytes = await readInput(file);
+    roots.push(...await withFile(file, () => parseCertificates(bytes)));
   }
   return {
     ...(options.signers.length > 0 ? { issuers: options.signers } : {}),

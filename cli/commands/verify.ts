@@ -16,13 +16,13 @@ import type { KeyImport } from "../../core/receipts/import_keys.ts";
 import { type CborInput, encodeCbor } from "../../core/cbor_encode.ts";
 import { HEADER } from "../../core/cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../core/cose/sign1.ts";
-import { AuditError, isMalformedCode } from "../../core/errors.ts";
+import { AuditError } from "../../core/errors.ts";
 import type { TrustStore } from "../../core/receipts/trust_store.ts";
 import type { SignerPolicy } from "../../core/signer_policy.ts";
 import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement.ts";
-import { fileVerifier, LARGE_SET, type Outcome, verifyInThread, verifyInWorkers } from "../bulk.ts";
-import { type Command, defineCommand, type Parsed } from "../command.ts";
-import { CliError, EXIT, exitFor, type ExitStatus, usage, worstExit } from "../exit.ts";
+import { fileVerifier, LARGE_SET, type Outcome, outcomeOf, verifyInThread, verifyInWorkers } from "../bulk.ts";
+import { type Command, defineCommand, type Parsed, withFile } from "../command.ts";
+import { EXIT, type ExitStatus, usage, worstExit } from "../exit.ts";
 import { baseName, cleanText, type Io, paint, readInput } from "../io.ts";
 import { ProgressBar } from "../progress.ts";
 import { explainUndecodable, listStatementFiles } from "../statement_files.ts";
@@ -341,41 +341,18 @@ async function* withDetachedParts(
   const detached: Uint8Array[] = [];
   for (const receiptFile of receiptFiles) {
     const bytes = await readInput(receiptFile);
-    try {
-      decodeCoseSign1(bytes, { what: "receipt" });
-    } catch (error) {
-      if (error instanceof AuditError) throw new CliError(exitFor(error), `${receiptFile}: ${error.message}`);
-      throw error;
-    }
+    await withFile(receiptFile, () => decodeCoseSign1(bytes, { what: "receipt" }));
     detached.push(bytes);
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = await readInput(file);
-  } catch (error) {
-    if (!(error instanceof CliError)) throw error;
-    const code = error.exit === EXIT.MISSING ? "FILE_NOT_FOUND" : "INPUT_UNREADABLE";
-    yield { file, error: { code, message: error.message }, exit: error.exit };
-    return;
-  }
-  try {
+  yield await outcomeOf(file, (bytes) => {
     const message = decodeCoseSign1(bytes, { what: "statement" });
     const combined = detached.length > 0 ? attachReceipts(message, detached) : bytes;
-    const report = await verifyTransparentStatement(combined, {
+    return verifyTransparentStatement(combined, {
       ...trust,
       ...(artifact ? { artifact } : {}),
       ...(artifact && message.payload === null ? { detachedPayload: artifact } : {}),
     });
-    const exit = report.valid
-      ? EXIT.OK
-      : report.error && isMalformedCode(report.error.code)
-      ? EXIT.MALFORMED
-      : EXIT.FAILED;
-    yield { file, report, exit };
-  } catch (error) {
-    if (!(error instanceof AuditError)) throw error;
-    yield { file, error: { code: error.code, message: `${file}: ${error.message}` }, exit: exitFor(error) };
-  }
+  });
 }
 
 /** The statement re-encoded with `receipts` appended to the receipts of its header 394. */

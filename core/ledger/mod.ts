@@ -19,6 +19,7 @@
  */
 
 export * from "./audit.ts";
+export * from "./checks.ts";
 export * from "./compare.ts";
 export * from "./chunk_name.ts";
 export * from "./entries.ts";

@@ -21,7 +21,7 @@ import {
   verifyUvmEndorsement,
 } from "../../attestation/mod.ts";
 import type { Value } from "../value.ts";
-import { finding, type Placement, placed } from "./_common.ts";
+import { finding, placed, type Placement } from "./_common.ts";
 import { check } from "../../check.ts";
 import type { RunContext } from "./kind.ts";
 import type { AttestationItem, AttestationKindName } from "./_attestation_model.ts";

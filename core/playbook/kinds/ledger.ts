@@ -12,8 +12,8 @@ import {
   IssuerPatterns,
   LEDGER_LEVELS,
   LedgerAudit,
+  ledgerChecks,
   type LedgerLevel,
-  type LedgerSummary,
   parseChunkName,
   parseWorkingHours,
   planChunks,
@@ -21,11 +21,10 @@ import {
   receiptClaims,
   type WorkingHours,
 } from "../../ledger/mod.ts";
-import type { Json } from "../../report/model.ts";
 import { entry, type MapNode, stringNode, stringNodes } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
 import type { ValueRef } from "../reference.ts";
-import { FILE_SHAPE, finding, ID_SHAPE, TIME_SHAPE } from "./_common.ts";
+import { FILE_SHAPE, finding, ID_SHAPE, placed, TIME_SHAPE } from "./_common.ts";
 import type { EvidenceKind, RunContext } from "./kind.ts";
 
 /** One `ledger` item. */
@@ -43,20 +42,6 @@ export interface LedgerItem {
 
 function basename(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
-}
-
-function summaryDetails(s: LedgerSummary): { [key: string]: Json } {
-  return {
-    chunks: [...s.chunks],
-    transactions: s.transactions,
-    firstSeqno: s.firstSeqno,
-    lastSeqno: s.lastSeqno,
-    signatures: s.signatures,
-    lastSignedTxid: s.lastSignedTxid,
-    lastSignedRoot: s.lastSignedRoot,
-    lastVerifiedTxid: s.lastVerifiedTxid,
-    unsignedTail: s.unsignedTail,
-  };
 }
 
 async function receiptsOf(item: LedgerItem, context: RunContext): Promise<ReceiptClaim[] | string> {
@@ -101,48 +86,7 @@ async function evaluateLedger(item: LedgerItem, context: RunContext): Promise<vo
   }
   await audit.settle();
   const { summary: s } = audit.finish();
-  const range = s.firstSeqno === null ? "no transaction" : `seqnos ${s.firstSeqno}–${s.lastSeqno}`;
-  const firstError = s.findings.find((f) => f.severity === "error");
-  context.add(finding({
-    ...base,
-    id: `ledger.${item.id}.integrity`,
-    status: s.verified ? "pass" : "fail",
-    message: s.verified
-      ? `${range} (${s.transactions} transactions, ${s.signatures} signatures) verify at level ${s.level}; last signed ${s.lastSignedTxid}`
-      : `The ledger does not verify at level ${s.level}: ${firstError?.message}`,
-  }, { code: firstError?.code, details: summaryDetails(s) }));
-  const identities = s.serviceIdentities.map((i) => ({ ...i })) as unknown as Json[];
-  context.add(finding({
-    ...base,
-    id: `ledger.${item.id}.identities`,
-    status: s.serviceIdentities.some((i) => i.endorsedByPrevious === false) ? "warn" : "pass",
-    message: `${s.serviceIdentities.length} service identit${s.serviceIdentities.length === 1 ? "y" : "ies"}${
-      s.serviceIdentities.length > 1 ? ` (${s.serviceIdentities.length - 1} disaster recovery)` : ""
-    }`,
-  }, { details: { identities } }));
-  context.add(finding({
-    ...base,
-    id: `ledger.${item.id}.governance`,
-    status: "pass",
-    message: `${s.governance.length} governance change(s)`,
-  }, { details: { timeline: s.governance.map((g) => ({ ...g })) as unknown as Json[] } }));
-  context.add(finding({
-    ...base,
-    id: `ledger.${item.id}.entries`,
-    status: "pass",
-    message: `${s.entries.registered} signing event(s) from ${Object.keys(s.entries.byIssuer).length} issuer(s)`,
-  }, { details: { byIssuer: { ...s.entries.byIssuer } } }));
-  s.findings.filter((f) => f.severity !== "info").forEach((f, i) => {
-    context.add(finding({
-      ...base,
-      id: `ledger.${item.id}.finding.${i}`,
-      status: f.severity === "error" ? "fail" : "warn",
-      message: f.message,
-    }, {
-      code: f.code,
-      details: { ...(f.seqno !== undefined ? { seqno: f.seqno } : {}), ...(f.file ? { file: f.file } : {}) },
-    }));
-  });
+  for (const check of ledgerChecks(s)) context.add(placed(check, { prefix: `ledger.${item.id}`, ...base }));
   context.publish("ledger", item.id, {
     "last-root": s.lastSignedRoot ? { type: "bytes", bytes: fromHex(s.lastSignedRoot) } : undefined,
     "last-txid": s.lastSignedTxid ? { type: "text", text: s.lastSignedTxid } : undefined,

@@ -8,12 +8,11 @@
 
 import { type CborKey, type CborValue, decodeCbor } from "../cbor.ts";
 import { equalBytes, toHex, utf8 } from "../bytes.ts";
-import { verifySignature } from "../crypto/signature.ts";
 import { VerificationError } from "../errors.ts";
 import { ccfLeafHash, type CcfPathStep, foldCcfPath } from "../merkle/mod.ts";
-import { coseAlgorithm } from "../cose/algorithms.ts";
 import { HEADER } from "../cose/labels.ts";
-import { type CoseSign1, sigStructure } from "../cose/sign1.ts";
+import type { CoseSign1 } from "../cose/sign1.ts";
+import { checkReceiptHeader, type HeaderWording, receiptSignatureVerifies } from "./receipt_header.ts";
 import type { ServiceKey } from "./trust_store.ts";
 import type { VerificationCache } from "../verification_cache.ts";
 
@@ -177,6 +176,19 @@ export interface VerifyCcfReceiptOptions {
   readonly cache?: VerificationCache;
 }
 
+/** The Azure SDKs' texts for the header defects (their sentences, with their final periods). */
+const CCF_HEADER_WORDING: HeaderWording = {
+  noAlg: "Algorithm not found in receipt protected headers.",
+  algMismatch: (algorithm, key) =>
+    `Algorithm mismatch. Expected ${
+      key.kty === "EC" ? { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" }[key.crv] : key.kty
+    }, found ${algorithm.name}.`,
+  noKid: "KID not found in receipt protected headers.",
+  kidMismatch: () => "KID mismatch.",
+  noVds: "Verifiable Data Structure is required.",
+  wrongVds: () => "Verifiable Data Structure is not CCF.",
+};
+
 /**
  * Verifies a CCF receipt against the claims digest of a statement with the issuer's key, in the SDK order:
  * alg, alg/curve binding, kid, vds, proofs, signature over each proof's root, then the claims digest.
@@ -193,36 +205,12 @@ export async function verifyCcfReceipt(
   claimsDigest: Uint8Array | undefined,
   options: VerifyCcfReceiptOptions = {},
 ): Promise<void> {
-  const header = receipt.protectedHeader;
-  const alg = header.get(HEADER.ALG);
-  if (alg === undefined) fail("RECEIPT_PROOF_INVALID", "Algorithm not found in receipt protected headers.");
-  const algorithm = coseAlgorithm(alg);
-  const key = serviceKey.key;
-  if (key.kty !== "EC" || algorithm.curve !== key.crv) {
-    const expected = key.kty === "EC" ? { "P-256": "ES256", "P-384": "ES384", "P-521": "ES512" }[key.crv] : "EC";
-    throw new VerificationError(
-      "RECEIPT_ALG_MISMATCH",
-      `Algorithm mismatch. Expected ${expected}, found ${algorithm.name}.`,
-    );
-  }
-  const kid = header.get(HEADER.KID);
-  if (kid === undefined) fail("RECEIPT_PROOF_INVALID", "KID not found in receipt protected headers.");
-  const kidString = kid instanceof Uint8Array ? new TextDecoder().decode(kid) : String(kid);
-  if (kidString !== serviceKey.kid) throw new VerificationError("RECEIPT_KID_MISMATCH", "KID mismatch.");
-  const vds = header.get(HEADER.VDS);
-  if (vds === undefined) fail("RECEIPT_PROOF_INVALID", "Verifiable Data Structure is required.");
-  if (vds !== VDS_CCF) throw new VerificationError("RECEIPT_UNSUPPORTED_VDS", "Verifiable Data Structure is not CCF.");
+  const algorithm = checkReceiptHeader(receipt, serviceKey, { vds: VDS_CCF, wording: CCF_HEADER_WORDING });
   const { proofs, roots } = foldedProofs(receipt);
   for (const root of roots) {
-    const signed = {
-      scheme: algorithm.name,
-      key,
-      data: sigStructure(receipt.protectedBytes, root),
-      signature: receipt.signature,
-    };
-    const verify = () => verifySignature(key, algorithm.scheme, signed.data, signed.signature);
-    const valid = await (options.cache?.signature(signed, verify) ?? verify());
-    if (!valid) fail("RECEIPT_SIGNATURE_INVALID", "Signature verification failed.");
+    if (!(await receiptSignatureVerifies(receipt, serviceKey, algorithm, root, options.cache))) {
+      fail("RECEIPT_SIGNATURE_INVALID", "Signature verification failed.");
+    }
   }
   if (claimsDigest !== undefined) {
     for (const proof of proofs) {

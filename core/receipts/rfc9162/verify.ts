@@ -15,13 +15,11 @@
  */
 
 import { equalBytes, toHex } from "../../bytes.ts";
-import type { PublicKey } from "../../crypto/public_key.ts";
-import { verifySignature } from "../../crypto/signature.ts";
-import { AuditError, VerificationError } from "../../errors.ts";
-import { type CoseAlgorithm, coseAlgorithm } from "../../cose/algorithms.ts";
-import { kidText } from "../../cose/key.ts";
-import { HEADER } from "../../cose/labels.ts";
-import { type CoseSign1, sigStructure } from "../../cose/sign1.ts";
+import { VerificationError } from "../../errors.ts";
+import type { CoseAlgorithm } from "../../cose/algorithms.ts";
+import type { CoseSign1 } from "../../cose/sign1.ts";
+import { checkReceiptHeader, type HeaderWording } from "../receipt_header.ts";
+import { receiptSignatureVerifies } from "../receipt_header.ts";
 import type { VerificationCache } from "../../verification_cache.ts";
 import type { ServiceKey } from "../trust_store.ts";
 import { DEFAULT_RFC9162_LEAF_RULE, type Rfc9162LeafRule, rfc9162StatementLeaf } from "./leaf.ts";
@@ -79,59 +77,21 @@ export interface Rfc9162ConsistencyResult {
   readonly warnings: readonly string[];
 }
 
-function receiptMalformed(message: string): never {
-  throw new AuditError("RECEIPT_MALFORMED", message);
-}
+const RFC9162_HEADER_WORDING: HeaderWording = {
+  noAlg: "Cannot verify receipt: no algorithm (label 1) in the protected header",
+  algMismatch: (algorithm, key) =>
+    `Cannot verify receipt: algorithm ${algorithm.name} does not fit the service key (${
+      key.kty === "EC" ? `EC ${key.crv}` : key.kty
+    })`,
+  noKid: "Cannot verify receipt: no kid (label 4) in the protected header",
+  kidMismatch: (found, expected) => `Cannot verify receipt: kid '${found}' is not the service key's kid '${expected}'`,
+  noVds: "Cannot verify receipt: no verifiable data structure (label 395)",
+  wrongVds: (vds) => `Cannot verify receipt: vds ${String(vds)} is not RFC9162_SHA256 (${VDS_RFC9162})`,
+  notDetached: (length) => `Cannot verify receipt: the payload must be detached (nil), found ${length} bytes`,
+};
 
-function algorithmFits(algorithm: CoseAlgorithm, key: PublicKey): boolean {
-  switch (algorithm.scheme.name) {
-    case "ECDSA":
-      return key.kty === "EC" && key.crv === algorithm.curve;
-    case "Ed25519":
-      return key.kty === "OKP";
-    default:
-      return key.kty === "RSA";
-  }
-}
-
-/** Checks alg, alg/key binding, kid, vds and the detached payload, in the order the CCF verifier uses. */
-function checkReceiptHeader(receipt: CoseSign1, serviceKey: ServiceKey): CoseAlgorithm {
-  const header = receipt.protectedHeader;
-  const alg = header.get(HEADER.ALG);
-  if (alg === undefined) receiptMalformed("Cannot verify receipt: no algorithm (label 1) in the protected header");
-  const algorithm = coseAlgorithm(alg);
-  const key = serviceKey.key;
-  if (!algorithmFits(algorithm, key)) {
-    throw new VerificationError(
-      "RECEIPT_ALG_MISMATCH",
-      `Cannot verify receipt: algorithm ${algorithm.name} does not fit the service key (${
-        key.kty === "EC" ? `EC ${key.crv}` : key.kty
-      })`,
-    );
-  }
-  const kid = header.get(HEADER.KID);
-  if (kid === undefined) receiptMalformed("Cannot verify receipt: no kid (label 4) in the protected header");
-  const kidString = kid instanceof Uint8Array ? kidText(kid) : String(kid);
-  if (kidString !== serviceKey.kid) {
-    throw new VerificationError(
-      "RECEIPT_KID_MISMATCH",
-      `Cannot verify receipt: kid '${kidString}' is not the service key's kid '${serviceKey.kid}'`,
-    );
-  }
-  const vds = header.get(HEADER.VDS);
-  if (vds === undefined) receiptMalformed("Cannot verify receipt: no verifiable data structure (label 395)");
-  if (vds !== VDS_RFC9162) {
-    throw new VerificationError(
-      "RECEIPT_UNSUPPORTED_VDS",
-      `Cannot verify receipt: vds ${String(vds)} is not RFC9162_SHA256 (${VDS_RFC9162})`,
-    );
-  }
-  if (receipt.payload !== null) {
-    receiptMalformed(
-      `Cannot verify receipt: the payload must be detached (nil), found ${receipt.payload.length} bytes`,
-    );
-  }
-  return algorithm;
+function checkHeader(receipt: CoseSign1, serviceKey: ServiceKey): CoseAlgorithm {
+  return checkReceiptHeader(receipt, serviceKey, { vds: VDS_RFC9162, wording: RFC9162_HEADER_WORDING });
 }
 
 /** All proofs must lead to one root, since one signature can cover only one. */
@@ -152,14 +112,7 @@ async function checkSignature(
   root: Uint8Array,
   context: { readonly what: string; readonly cache: VerificationCache | undefined },
 ): Promise<void> {
-  const signed = {
-    scheme: algorithm.name,
-    key: serviceKey.key,
-    data: sigStructure(receipt.protectedBytes, root),
-    signature: receipt.signature,
-  };
-  const verify = () => verifySignature(signed.key, algorithm.scheme, signed.data, signed.signature);
-  if (!(await (context.cache?.signature(signed, verify) ?? verify()))) {
+  if (!(await receiptSignatureVerifies(receipt, serviceKey, algorithm, root, context.cache))) {
     throw new VerificationError(
       "RECEIPT_SIGNATURE_INVALID",
       `Receipt signature does not verify over root ${toHex(root)} (${context.what})`,
@@ -183,7 +136,7 @@ export async function verifyRfc9162Receipt(
   serviceKey: ServiceKey,
   options: VerifyRfc9162ReceiptOptions,
 ): Promise<Rfc9162InclusionResult> {
-  const algorithm = checkReceiptHeader(receipt, serviceKey);
+  const algorithm = checkHeader(receipt, serviceKey);
   const decoded = decodeRfc9162Proofs(receipt);
   if (decoded.kind !== "inclusion") {
     proofInvalid("Cannot verify receipt: it carries consistency proofs (-2), not inclusion proofs (-1)");
@@ -214,7 +167,7 @@ export async function verifyRfc9162ConsistencyReceipt(
   serviceKey: ServiceKey,
   options: VerifyRfc9162ConsistencyOptions,
 ): Promise<Rfc9162ConsistencyResult> {
-  const algorithm = checkReceiptHeader(receipt, serviceKey);
+  const algorithm = checkHeader(receipt, serviceKey);
   const decoded = decodeRfc9162Proofs(receipt);
   if (decoded.kind !== "consistency") {
     proofInvalid("Cannot verify receipt: it carries inclusion proofs (-1), not consistency proofs (-2)");

@@ -109,6 +109,33 @@ export class AuditError extends Error {
   }
 }
 
+/** A coded problem, as result objects carry it: the error's stable code and its one-line message. */
+export interface Problem {
+  /** Stable code. */
+  readonly code: ErrorCode;
+  /** One-line message (the SDK's text where there is one). */
+  readonly message: string;
+}
+
+/**
+ * The problem an {@linkcode AuditError} describes, for a result that reports rather than throws; any other error
+ * is a bug and is rethrown.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { AuditError, problemOf } from "./errors.ts";
+ * deepEqual(problemOf(new AuditError("CBOR_MALFORMED", "Cannot decode CBOR: truncated")), {
+ *   code: "CBOR_MALFORMED",
+ *   message: "Cannot decode CBOR: truncated",
+ * });
+ * ```
+ */
+export function problemOf(error: unknown): Problem {
+  if (error instanceof AuditError) return { code: error.code, message: error.message };
+  throw error;
+}
+
 /**
  * Evidence that parsed but did not verify: a signature, a digest or a proof is wrong.
  *

@@ -11,7 +11,7 @@ import { type CborValue, decodeCbor } from "./cbor.ts";
 import { equalBytes, toHex } from "./bytes.ts";
 import { digest, type HashName, sha256 } from "./crypto/digest.ts";
 import { publicKeyToJwk } from "./crypto/public_key.ts";
-import { AuditError, type ErrorCode } from "./errors.ts";
+import { AuditError, type ErrorCode, type Problem, problemOf } from "./errors.ts";
 import { coseHash } from "./cose/algorithms.ts";
 import { epochSeconds, readClaims, type StatementClaims } from "./cose/claims.ts";
 import { kidText } from "./cose/key.ts";
@@ -39,13 +39,6 @@ import { certificateChecks, type IdentityOutcome, issuerCheck, type SignerPolicy
 /** Limits on a transparent statement (spec: ccf-receipts §9). */
 export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
 
-/** A coded problem. */
-export interface Problem {
-  /** Stable code. */
-  readonly code: ErrorCode;
-  /** One-line message (the SDK's text where there is one). */
-  readonly message: string;
-}
 
 /** What was found about one receipt. */
 export interface ReceiptReport {
@@ -140,11 +133,6 @@ interface ReceiptContext {
   readonly leafRule: Rfc9162LeafRule;
 }
 
-function problem(error: unknown): Problem {
-  if (error instanceof AuditError) return { code: error.code, message: error.message };
-  throw error;
-}
-
 /**
  * The claims digest the service records: SHA-256 of `tag18([protected, {}, payload, signature])`, spliced from
  * the raw items (spec: ccf-receipts §3).
@@ -224,7 +212,7 @@ async function checkSignature(
     }
     return { valid: true };
   } catch (error) {
-    return { valid: false, error: problem(error) };
+    return { valid: false, error: problemOf(error) };
   }
 }
 
@@ -258,7 +246,7 @@ async function checkIdentity(
     }
     return { valid: true, did: issuer };
   } catch (error) {
-    return { valid: false, did: issuer, error: problem(error) };
+    return { valid: false, did: issuer, error: problemOf(error) };
   }
 }
 
@@ -316,7 +304,7 @@ function decodeReceipt(bytes: Uint8Array, index: number): CoseSign1 | Problem {
           `Cannot verify receipt ${index}: legacy CCF receipt format (pre-2025, not a COSE_Sign1) is not supported`,
       };
     }
-    const { code, message } = problem(error);
+    const { code, message } = problemOf(error);
     return { code, message: message.replace(/^Cannot decode CBOR: /, `Cannot decode receipt ${index}: `) };
   }
 }
@@ -383,7 +371,7 @@ async function verifyReceipt(bytes: Uint8Array, index: number, context: ReceiptC
     });
     return { report: { ...report, valid: true, ...(root ? { root } : {}) } };
   } catch (error) {
-    const p = problem(error);
+    const p = problemOf(error);
     return failed(p.code, p.message);
   }
 }

@@ -8,9 +8,7 @@
 
 import { fromBase64, fromUtf8, toHex } from "../bytes.ts";
 import { sha256 } from "../crypto/digest.ts";
-import { AuditError } from "../errors.ts";
-import type { Problem } from "../statement.ts";
-import { problemOf } from "./_problem.ts";
+import { AuditError, type Problem, problemOf } from "../errors.ts";
 import { type SnpVerification, type VerifySnpOptions, verifySnpReport } from "./sev_snp_verify.ts";
 import { parseSnpEndorsements } from "./snp_endorsements.ts";
 import { CCF_DEFAULT_UVM_ROOTS, type UvmEndorsement, type UvmRoot, verifyUvmEndorsement } from "./uvm_endorsement.ts";

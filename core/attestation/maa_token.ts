@@ -8,14 +8,12 @@
 
 import { fromBase64, toHex, utf8 } from "../bytes.ts";
 import { verifySignature } from "../crypto/signature.ts";
-import { AuditError } from "../errors.ts";
+import { AuditError, type Problem, problemOf } from "../errors.ts";
 import { type Check, check } from "../check.ts";
 import type { Json } from "../report/canonical_json.ts";
-import type { Problem } from "../statement.ts";
 import { type Certificate, parseCertificate } from "../x509/certificate.ts";
 import { formatName } from "../x509/name.ts";
 import { verifyCertificateSignature } from "../x509/signature_algorithm.ts";
-import { problemOf } from "./_problem.ts";
 import { parseOpenEnclaveEvidence, type SgxQuote } from "./sgx_quote.ts";
 
 /** The certificate extension that carries the MAA enclave's Open Enclave evidence. */

@@ -10,8 +10,7 @@
 import { equalBytes, toHex } from "../bytes.ts";
 import { type Check, check as made, type CheckExtra } from "../check.ts";
 import { verifySignature } from "../crypto/signature.ts";
-import { AuditError, type ErrorCode } from "../errors.ts";
-import type { Problem } from "../statement.ts";
+import { AuditError, type ErrorCode, type Problem } from "../errors.ts";
 import type { Json } from "../report/canonical_json.ts";
 import { formatUtcTime } from "../time.ts";
 import type { Certificate } from "../x509/certificate.ts";

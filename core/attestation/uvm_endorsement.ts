@@ -12,20 +12,14 @@ import { fromUtf8, toHex } from "../bytes.ts";
 import type { CborValue } from "../cbor.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
-import { AuditError } from "../errors.ts";
+import { AuditError, type Problem, problemOf } from "../errors.ts";
 import { type Check, check } from "../check.ts";
 import type { Json } from "../report/canonical_json.ts";
 import { TrustStore } from "../receipts/trust_store.ts";
-import {
-  type Problem,
-  type StatementReport,
-  type VerifyStatementOptions,
-  verifyTransparentStatement,
-} from "../statement.ts";
+import { type StatementReport, type VerifyStatementOptions, verifyTransparentStatement } from "../statement.ts";
 import { type Certificate, parseCertificate } from "../x509/certificate.ts";
 import { resolveDidX509 } from "../x509/did_x509.ts";
 import { formatName } from "../x509/name.ts";
-import { problemOf } from "./_problem.ts";
 
 /** A UVM root of trust: who may endorse, for which feed, from which SVN (spec §8.3). */
 export interface UvmRoot {

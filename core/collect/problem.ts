@@ -15,7 +15,7 @@ export const PROBLEM_DETAILS_TYPE = "application/concise-problem-details+cbor";
 const MAX_TEXT = 240;
 
 /** What an error body says. */
-export interface Problem {
+export interface ProblemDetails {
   /** The title or error code, e.g. `IndexingInProgressRetryLater`. */
   readonly title?: string;
   /** The detail or message. */
@@ -30,7 +30,7 @@ function clean(value: unknown): string | undefined {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
-function fromCbor(body: Uint8Array): Problem | undefined {
+function fromCbor(body: Uint8Array): ProblemDetails | undefined {
   let value: CborValue;
   try {
     value = decodeCbor(body, { maxDepth: 4 });
@@ -43,7 +43,7 @@ function fromCbor(body: Uint8Array): Problem | undefined {
   return title === undefined && detail === undefined ? undefined : { ...title && { title }, ...detail && { detail } };
 }
 
-function fromJson(body: Uint8Array): Problem | undefined {
+function fromJson(body: Uint8Array): ProblemDetails | undefined {
   let value: unknown;
   try {
     value = JSON.parse(fromUtf8(body));
@@ -70,7 +70,7 @@ function fromJson(body: Uint8Array): Problem | undefined {
  * assert(readProblem(body, "application/concise-problem-details+cbor")?.title === "IndexingInProgressRetryLater");
  * ```
  */
-export function readProblem(body: Uint8Array, contentType: string | null): Problem | undefined {
+export function readProblem(body: Uint8Array, contentType: string | null): ProblemDetails | undefined {
   const type = mediaType(contentType);
   if (type === PROBLEM_DETAILS_TYPE || type === "application/cbor") return fromCbor(body);
   if (type === "application/json") return fromJson(body);
@@ -87,7 +87,7 @@ export function readProblem(body: Uint8Array, contentType: string | null): Probl
  * assert(problemText({ title: "NotFound", detail: "No such entry" }) === "NotFound: No such entry");
  * ```
  */
-export function problemText(problem: Problem | undefined): string {
+export function problemText(problem: ProblemDetails | undefined): string {
   if (!problem) return "";
   return [problem.title, problem.detail].filter((p) => p !== undefined).join(": ");
 }

@@ -222,7 +222,8 @@ export class CborReader {
   }
 }
 
-const MAJOR_NAMES = [
+/** What each CBOR major type (0–7) is called in messages, e.g. `"a byte string"`. */
+export const MAJOR_NAMES: readonly string[] = [
   "an unsigned integer",
   "a negative integer",
   "a byte string",

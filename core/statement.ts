@@ -39,7 +39,6 @@ import { certificateChecks, type IdentityOutcome, issuerCheck, type SignerPolicy
 /** Limits on a transparent statement (spec: ccf-receipts §9). */
 export const STATEMENT_LIMITS = { maxReceipts: 32, maxReceiptBytes: 64 * 1024 } as const;
 
-
 /** What was found about one receipt. */
 export interface ReceiptReport {
   /** Position in header 394. */

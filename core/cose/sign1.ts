@@ -5,7 +5,7 @@
  * @module
  */
 
-import { bstrHeader, type CborKey, CborReader, type CborValue } from "../cbor.ts";
+import { bstrHeader, type CborKey, CborReader, type CborValue, MAJOR_NAMES } from "../cbor.ts";
 import { concat, utf8 } from "../bytes.ts";
 import { AuditError } from "../errors.ts";
 import type { PublicKey } from "../crypto/public_key.ts";
@@ -83,7 +83,7 @@ export function decodeCoseSign1(input: Uint8Array, options: DecodeCoseSign1Optio
     malformed(what, "expected tag 18 (COSE_Sign1)");
   }
   const array = reader.readHeader();
-  if (array.major !== 4) malformed(what, `expected a COSE_Sign1 array, found ${MAJOR[array.major]}`);
+  if (array.major !== 4) malformed(what, `expected a COSE_Sign1 array, found ${MAJOR_NAMES[array.major]}`);
   if (array.argument !== 4) malformed(what, `expected a COSE_Sign1 array of 4 items, found ${array.argument}`);
 
   const item = () => {
@@ -127,17 +127,6 @@ export function decodeCoseSign1(input: Uint8Array, options: DecodeCoseSign1Optio
     raw: { protected: prot.raw, unprotected: unprot.raw, payload: payload.raw, signature: signature.raw },
   };
 }
-
-const MAJOR = [
-  "an unsigned integer",
-  "a negative integer",
-  "a byte string",
-  "a text string",
-  "an array",
-  "a map",
-  "a tag",
-  "a simple value",
-];
 
 function decodeProtected(bytes: Uint8Array, what: string): HeaderMap {
   if (bytes.length === 0) return new Map();

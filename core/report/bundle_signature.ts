@@ -10,14 +10,12 @@
 import { concat, equalBytes, toHex, utf8 } from "../bytes.ts";
 import { type CborInput, encodeCbor } from "../cbor_encode.ts";
 import { epochSeconds } from "../cose/claims.ts";
-import { kidText } from "../cose/key.ts";
 import { CLAIM, HEADER } from "../cose/labels.ts";
 import { decodeCoseSign1, sigStructure, verifyCoseSign1 } from "../cose/sign1.ts";
 import { sha256 } from "../crypto/digest.ts";
 import type { PublicKey } from "../crypto/public_key.ts";
 import { AuditError, VerificationError } from "../errors.ts";
-import { computeKid } from "../receipts/trust_store.ts";
-import { type AuditorKey, reportAlgorithmId, reportAlgorithmOf } from "./signing_key.ts";
+import { type AuditorKey, checkSignerKid, reportAlgorithmId, reportAlgorithmOf } from "./signing_key.ts";
 
 /** The content type of a bundle signature's payload (32 bytes: the bundle's SHA-256). */
 export const BUNDLE_DIGEST_CONTENT_TYPE = "application/vnd.scitt-audit.bundle-digest";
@@ -97,15 +95,7 @@ export async function verifyBundleSignature(
   if (header.get(HEADER.ALG) !== reportAlgorithmId(expectedAlg)) {
     throw new VerificationError("REPORT_KEY_MISMATCH", `Bundle signature does not use the given key's ${expectedAlg}`);
   }
-  const rawKid = header.get(HEADER.KID);
-  if (!(rawKid instanceof Uint8Array)) malformed("no kid (label 4) byte string in the protected header");
-  const kid = await computeKid(publicKey);
-  if (!equalBytes(utf8(kid), rawKid)) {
-    throw new VerificationError(
-      "REPORT_KEY_MISMATCH",
-      `Bundle was signed by key "${kidText(rawKid)}", not by the given key "${kid}"`,
-    );
-  }
+  const kid = await checkSignerKid(header.get(HEADER.KID), publicKey, "Bundle", malformed);
   if (!await verifyCoseSign1(message, publicKey)) {
     throw new VerificationError("REPORT_SIGNATURE_INVALID", "Bundle signature does not verify with the given key");
   }

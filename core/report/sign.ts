@@ -6,19 +6,17 @@
  * @module
  */
 
-import { concat, equalBytes, utf8 } from "../bytes.ts";
+import { concat, utf8 } from "../bytes.ts";
 import { AuditError, VerificationError } from "../errors.ts";
 import type { PublicKey } from "../crypto/public_key.ts";
 import { algorithmName } from "../cose/algorithms.ts";
 import { epochSeconds } from "../cose/claims.ts";
-import { kidText } from "../cose/key.ts";
 import { CLAIM, HEADER } from "../cose/labels.ts";
 import { decodeCoseSign1, sigStructure, verifyCoseSign1 } from "../cose/sign1.ts";
-import { computeKid } from "../receipts/trust_store.ts";
 import { type CborInput, encodeCbor } from "../cbor_encode.ts";
 import { type AuditReport, REPORT_CONTENT_TYPE } from "./model.ts";
 import { decodeReport } from "./report_json.ts";
-import { type AuditorKey, reportAlgorithmId, reportAlgorithmOf } from "./signing_key.ts";
+import { type AuditorKey, checkSignerKid, reportAlgorithmId, reportAlgorithmOf } from "./signing_key.ts";
 
 /** The CWT claims of a signed report. */
 export interface ReportClaims {
@@ -153,15 +151,7 @@ export async function verifySignedReport(cose: Uint8Array, publicKey: PublicKey)
       `Signed report uses algorithm ${algorithmName(alg)}, but the given key signs with ${expectedAlg}`,
     );
   }
-  const rawKid = header.get(HEADER.KID);
-  if (!(rawKid instanceof Uint8Array)) malformed("no kid (label 4) byte string in the protected header");
-  const kid = await computeKid(publicKey);
-  if (!equalBytes(utf8(kid), rawKid)) {
-    throw new VerificationError(
-      "REPORT_KEY_MISMATCH",
-      `Signed report was signed by key "${kidText(rawKid)}", not by the given key "${kid}"`,
-    );
-  }
+  const kid = await checkSignerKid(header.get(HEADER.KID), publicKey, "Signed report", malformed);
   if (!await verifyCoseSign1(message, publicKey)) {
     throw new VerificationError(
       "REPORT_SIGNATURE_INVALID",

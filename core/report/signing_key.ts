@@ -6,12 +6,13 @@
  * @module
  */
 
-import { fromUtf8, utf8 } from "../bytes.ts";
-import { AuditError } from "../errors.ts";
+import { equalBytes, fromUtf8, utf8 } from "../bytes.ts";
+import { AuditError, VerificationError } from "../errors.ts";
 import { DER, derChildren, derOid, expectTag, readDer } from "../der.ts";
 import { type PublicKey, publicKeyFromJwk, publicKeyFromSpki } from "../crypto/public_key.ts";
 import { verifySignature } from "../crypto/signature.ts";
 import { coseAlgorithm } from "../cose/algorithms.ts";
+import { kidText } from "../cose/key.ts";
 import { computeKid } from "../receipts/trust_store.ts";
 import { encodePem } from "../pem.ts";
 import { decodePem, hasPemBlock } from "./_pem.ts";
@@ -291,4 +292,29 @@ export async function generateAuditorKey(alg: ReportAlgorithm): Promise<Generate
     privatePem: encodePem("PRIVATE KEY", pkcs8),
     publicPem: encodePem("PUBLIC KEY", spkiDer),
   };
+}
+
+/**
+ * Checks that what an auditor key signed (a report, a bundle digest) names that key: its kid (label 4) is a byte
+ * string equal to the key's kid, which is returned. `what` names the signed object in the message, e.g.
+ * `"Signed report"`.
+ *
+ * @throws {AuditError} through `malformed` when there is no kid byte string.
+ * @throws {VerificationError} `REPORT_KEY_MISMATCH` when the kid is another key's.
+ */
+export async function checkSignerKid(
+  rawKid: unknown,
+  publicKey: PublicKey,
+  what: string,
+  malformed: (detail: string) => never,
+): Promise<string> {
+  if (!(rawKid instanceof Uint8Array)) malformed("no kid (label 4) byte string in the protected header");
+  const kid = await computeKid(publicKey);
+  if (!equalBytes(utf8(kid), rawKid)) {
+    throw new VerificationError(
+      "REPORT_KEY_MISMATCH",
+      `${what} was signed by key "${kidText(rawKid)}", not by the given key "${kid}"`,
+    );
+  }
+  return kid;
 }

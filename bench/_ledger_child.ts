@@ -10,7 +10,7 @@
 import { memoryIo } from "../cli/io.ts";
 import { auditLedgerFiles, findLedgerFiles, readChunk } from "../cli/ledger_files.ts";
 import { chunkPositions } from "../core/ledger/chunk.ts";
-import { sha256Bytes } from "../core/ledger/leaf.ts";
+import { sha256Sync } from "../core/ledger/leaf.ts";
 import { TABLE } from "../core/ledger/tables.ts";
 import { parseTransaction } from "../core/ledger/transaction.ts";
 
@@ -26,8 +26,8 @@ if (level === "floor") {
     const layout = chunkPositions(chunk, { headers: false });
     for (const position of layout.positions) {
       const tx = parseTransaction(chunk, position, layout.end);
-      sha256Bytes(tx.raw);
-      for (const [, value] of tx.tables.get(TABLE.SCITT_ENTRY)?.writes ?? []) sha256Bytes(value);
+      sha256Sync(tx.raw);
+      for (const [, value] of tx.tables.get(TABLE.SCITT_ENTRY)?.writes ?? []) sha256Sync(value);
     }
   }
   console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, bytes }));

@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { sha256 as wasmSha256 } from "../core/merkle/mod.ts";
+import { wasmSha256 } from "../core/merkle/mod.ts";
 import { NATIVE_HASH_FROM } from "../core/ledger/leaf.ts";
 import { writeLedgerCorpus } from "./_ledger_corpus.ts";
 

@@ -16,7 +16,7 @@ import {
   parseChunkName,
   planChunks,
 } from "../core/ledger/mod.ts";
-import { sha256Bytes } from "../core/ledger/leaf.ts";
+import { sha256Sync } from "../core/ledger/leaf.ts";
 import { CliError, EXIT } from "./exit.ts";
 import type { Io } from "./io.ts";
 import { ProgressBar } from "./progress.ts";
@@ -95,7 +95,7 @@ export function findLedgerFiles(args: readonly string[], includeOpen: boolean): 
     if (existing) {
       if (existing.path === path) return;
       const same = existing.size === info.size &&
-        toHex(sha256Bytes(readChunk(existing))) === toHex(sha256Bytes(readChunk({ name, path, size: info.size })));
+        toHex(sha256Sync(readChunk(existing))) === toHex(sha256Sync(readChunk({ name, path, size: info.size })));
       if (!same) {
         findings.push({
           code: "LEDGER_DUPLICATE_DIFFERS",
@@ -179,7 +179,7 @@ export async function auditLedgerFiles(
   const state = options.state;
   if (state) {
     const last = [...found.files.values()].find((f) => f.name.name === state.lastChunk.name);
-    if (last && toHex(sha256Bytes(readChunk(last))) !== state.lastChunk.sha256) {
+    if (last && toHex(sha256Sync(readChunk(last))) !== state.lastChunk.sha256) {
       audit.report({
         code: "LEDGER_STATE_MISMATCH",
         severity: "error",

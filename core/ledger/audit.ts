@@ -24,7 +24,7 @@ import {
 } from "./entries.ts";
 import { GovernanceTracker } from "./governance.ts";
 import { IdentityTracker } from "./identity.ts";
-import { sha256Bytes, transactionDigest } from "./leaf.ts";
+import { sha256Sync, transactionDigest } from "./leaf.ts";
 import {
   atLeast,
   type LedgerEntry,
@@ -266,7 +266,7 @@ export class LedgerAudit {
     this.#pending = this.#pending.map((p) => ({ ...p, bytes: p.bytes.slice(), claimsDigest: p.claimsDigest?.slice() }));
     await this.#settle;
     if (name.committed && lastWasSignature && this.#tree && !this.#findings.some((f) => f.severity === "error")) {
-      this.#snapshot = this.#state(name.name, toHex(sha256Bytes(bytes)));
+      this.#snapshot = this.#state(name.name, toHex(sha256Sync(bytes)));
     }
   }
 

@@ -8,7 +8,7 @@
 import { equalBytes, toHex } from "../bytes.ts";
 import { chunkPositions } from "./chunk.ts";
 import type { ChunkName } from "./chunk_name.ts";
-import { sha256Bytes } from "./leaf.ts";
+import { sha256Sync } from "./leaf.ts";
 import type { LedgerFinding } from "./model.ts";
 import { LedgerFormatError, parseTransaction } from "./transaction.ts";
 
@@ -43,7 +43,7 @@ function digestsOf(chunks: readonly ComparedChunk[], findings: LedgerFinding[], 
   const out: Digests = { first: 0, digests: [], files: new Map() };
   for (const chunk of ordered) {
     const bytes = chunk.read();
-    out.files.set(chunk.name.name, toHex(sha256Bytes(bytes)));
+    out.files.set(chunk.name.name, toHex(sha256Sync(bytes)));
     try {
       const layout = chunkPositions(bytes, { headers: true });
       for (const position of layout.positions) {
@@ -56,7 +56,7 @@ function digestsOf(chunks: readonly ComparedChunk[], findings: LedgerFinding[], 
             `expected seqno ${out.first + out.digests.length}, found ${tx.seqno}`,
           );
         }
-        out.digests.push(sha256Bytes(tx.raw));
+        out.digests.push(sha256Sync(tx.raw));
       }
     } catch (error) {
       if (!(error instanceof LedgerFormatError)) throw error;

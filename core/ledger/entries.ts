@@ -12,7 +12,7 @@ import type { CborValue } from "../cbor.ts";
 import { CLAIM, HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, verifyCoseSign1 } from "../cose/sign1.ts";
 import { parseCertificate } from "../x509/certificate.ts";
-import { sha256Bytes } from "./leaf.ts";
+import { sha256Sync } from "./leaf.ts";
 
 /** What one entry says, before its proof is known. */
 export interface DecodedEntry {
@@ -51,7 +51,7 @@ function leafCertificate(header: ReadonlyMap<CborValue, CborValue>): Uint8Array 
  * ```
  */
 export function decodeEntry(bytes: Uint8Array, claimsDigest: Uint8Array | undefined): DecodedEntry {
-  const digest = sha256Bytes(bytes);
+  const digest = sha256Sync(bytes);
   const digestMatches = claimsDigest !== undefined && equalBytes(digest, claimsDigest);
   const base = { digest: toHex(digest), digestMatches, signatureValid: null };
   let message: CoseSign1;

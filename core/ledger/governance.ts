@@ -9,7 +9,7 @@
  */
 
 import { toHex } from "../bytes.ts";
-import { sha256 } from "../merkle/mod.ts";
+import { wasmSha256 } from "../merkle/mod.ts";
 import type { GovernanceEvent, LedgerFinding } from "./model.ts";
 import { jsonObject, jsonValue, keyText, stringField, TABLE } from "./tables.ts";
 import type { LedgerTransaction, TableWrites } from "./transaction.ts";
@@ -135,7 +135,7 @@ export class GovernanceTracker {
 
   #constitution(tx: LedgerTransaction, writes: TableWrites): void {
     for (const [, value] of writes.writes) {
-      this.#event(tx, { kind: "constitution", summary: `constitution set (sha256 ${toHex(sha256(value))})` });
+      this.#event(tx, { kind: "constitution", summary: `constitution set (sha256 ${toHex(wasmSha256(value))})` });
     }
   }
 
@@ -235,7 +235,7 @@ export class GovernanceTracker {
       const kinds = typeof policy === "object" && policy !== null ? Object.keys(policy).join(", ") : "none";
       this.#event(tx, {
         kind: "scitt-configuration",
-        summary: `SCITT configuration set (policy: ${kinds}; sha256 ${toHex(sha256(value)).slice(0, 16)}…)`,
+        summary: `SCITT configuration set (policy: ${kinds}; sha256 ${toHex(wasmSha256(value)).slice(0, 16)}…)`,
       });
     }
   }

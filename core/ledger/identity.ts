@@ -13,7 +13,7 @@ import { type Certificate, parseCertificates } from "../x509/certificate.ts";
 import { formatName } from "../x509/name.ts";
 import { formatUtcTime } from "../time.ts";
 import type { GovernanceTracker } from "./governance.ts";
-import { sha256Bytes } from "./leaf.ts";
+import { sha256Sync } from "./leaf.ts";
 import type { LedgerFinding, ServiceIdentity } from "./model.ts";
 import type { IdentityState } from "./state.ts";
 import { jsonObject, keyText, pemValue, stringField, TABLE } from "./tables.ts";
@@ -122,7 +122,7 @@ export class IdentityTracker {
     if (status === "Open") this.governance.serviceOpened();
     if (pem && pem !== this.#service?.pem) {
       const cert = certificateFromPem(pem, "the service certificate", tx.seqno);
-      const sha = toHex(sha256Bytes(cert.der));
+      const sha = toHex(sha256Sync(cert.der));
       this.#service = { pem, cert };
       if (!this.#identities.some((i) => i.sha256 === sha)) {
         this.#identities.push({
@@ -136,7 +136,7 @@ export class IdentityTracker {
       }
     }
     if (status === "Recovering") {
-      const from = this.#previous ? ` from service identity ${toHex(sha256Bytes(this.#previous.cert.der))}` : "";
+      const from = this.#previous ? ` from service identity ${toHex(sha256Sync(this.#previous.cert.der))}` : "";
       this.report({
         code: "LEDGER_RECOVERY",
         severity: "info",
@@ -193,13 +193,13 @@ export class IdentityTracker {
       });
       return;
     }
-    const sha = toHex(sha256Bytes(current.der));
+    const sha = toHex(sha256Sync(current.der));
     const index = this.#identities.findIndex((i) => i.sha256 === sha);
     const identity = this.#identities[index];
     if (!identity || identity.endorsedByPrevious === undefined) return;
     this.#identities[index] = { ...identity, endorsedByPrevious: byPrevious };
     if (byPrevious) return;
-    const previous = this.#previous ? ` ${toHex(sha256Bytes(this.#previous.cert.der))}` : "";
+    const previous = this.#previous ? ` ${toHex(sha256Sync(this.#previous.cert.der))}` : "";
     this.report({
       code: "LEDGER_IDENTITY_NOT_ENDORSED",
       severity: "warning",

@@ -9,7 +9,7 @@
  */
 
 import { concat } from "../bytes.ts";
-import { sha256 as wasmSha256 } from "../merkle/mod.ts";
+import { wasmSha256 } from "../merkle/mod.ts";
 import { ENTRY_TYPE, LedgerFormatError, type LedgerTransaction } from "./transaction.ts";
 
 /** Inputs from this size up are hashed natively (where the runtime has native hashing). */
@@ -29,12 +29,12 @@ const nativeSha256 = await Promise.all([import("node:crypto"), import("node:buff
  *
  * @example
  * ```ts
- * import { sha256Bytes } from "./leaf.ts";
+ * import { sha256Sync } from "./leaf.ts";
  * import { strictEqual } from "node:assert/strict";
- * strictEqual(sha256Bytes(new Uint8Array(1000)).length, 32);
+ * strictEqual(sha256Sync(new Uint8Array(1000)).length, 32);
  * ```
  */
-export function sha256Bytes(data: Uint8Array): Uint8Array {
+export function sha256Sync(data: Uint8Array): Uint8Array {
   return nativeSha256 && data.length >= NATIVE_HASH_FROM ? nativeSha256(data) : wasmSha256(data);
 }
 
@@ -47,7 +47,7 @@ export function sha256Bytes(data: Uint8Array): Uint8Array {
  * ```
  */
 export function transactionDigest(tx: LedgerTransaction): Uint8Array {
-  const writeSet = sha256Bytes(tx.raw);
+  const writeSet = sha256Sync(tx.raw);
   const { claimsDigest, commitEvidenceDigest } = tx;
   if (claimsDigest === undefined) {
     return commitEvidenceDigest === undefined ? writeSet : wasmSha256(concat([writeSet, commitEvidenceDigest]));

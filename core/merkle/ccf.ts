@@ -64,11 +64,11 @@ export function ccfLeafHash(parts: CcfLeafParts): Uint8Array {
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { foldCcfPath } from "./ccf.ts";
- * import { sha256 } from "./sha256.ts";
+ * import { wasmSha256 } from "./sha256.ts";
  * const leaf = new Uint8Array(32).fill(1);
  * const sibling = new Uint8Array(32).fill(2);
  * const root = foldCcfPath(leaf, [{ left: true, hash: sibling }]);
- * assert(root.join() === sha256(new Uint8Array([...sibling, ...leaf])).join());
+ * assert(root.join() === wasmSha256(new Uint8Array([...sibling, ...leaf])).join());
  * ```
  */
 export function foldCcfPath(leaf: Uint8Array, path: readonly CcfPathStep[]): Uint8Array {
@@ -108,11 +108,11 @@ export function foldCcfPaths(batch: readonly CcfPathInput[]): Uint8Array[] {
  * @example
  * ```ts
  * import { ccfNodeHash } from "./ccf.ts";
- * import { sha256 } from "./sha256.ts";
+ * import { wasmSha256 } from "./sha256.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  * const a = new Uint8Array(32).fill(1);
  * const b = new Uint8Array(32).fill(2);
- * deepStrictEqual(ccfNodeHash(a, b), sha256(new Uint8Array([...a, ...b])));
+ * deepStrictEqual(ccfNodeHash(a, b), wasmSha256(new Uint8Array([...a, ...b])));
  * ```
  */
 export function ccfNodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {

@@ -7,8 +7,8 @@
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { foldCcfPath, sha256 } from "./mod.ts";
- * const leaf = sha256(new TextEncoder().encode("entry"));
+ * import { foldCcfPath, wasmSha256 } from "./mod.ts";
+ * const leaf = wasmSha256(new TextEncoder().encode("entry"));
  * const root = foldCcfPath(leaf, [{ left: false, hash: new Uint8Array(32) }]);
  * assert(root.length === 32);
  * ```

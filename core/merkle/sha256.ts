@@ -13,12 +13,12 @@ import { streamHash } from "./_wasm.ts";
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { sha256 } from "./sha256.ts";
+ * import { wasmSha256 } from "./sha256.ts";
  * import { toHex } from "../bytes.ts";
- * assert(toHex(sha256(new TextEncoder().encode("abc"))).startsWith("ba7816bf"));
+ * assert(toHex(wasmSha256(new TextEncoder().encode("abc"))).startsWith("ba7816bf"));
  * ```
  */
-export function sha256(bytes: Uint8Array): Uint8Array {
+export function wasmSha256(bytes: Uint8Array): Uint8Array {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`Cannot hash: expected a Uint8Array, found ${typeof bytes}`);
   return streamHash(undefined, bytes);
 }

@@ -5,10 +5,10 @@
  * @module
  */
 
-import type { EvidenceKind, Finding, FindingStatus } from "./model.ts";
+import type { Finding, FindingKind, FindingStatus } from "./model.ts";
 
 /** Evidence kinds in display order. */
-export const KIND_ORDER: readonly EvidenceKind[] = [
+export const KIND_ORDER: readonly FindingKind[] = [
   "playbook",
   "trust",
   "statement",
@@ -41,9 +41,9 @@ function groupBy<K extends string>(findings: readonly Finding[], keyOf: (f: Find
 }
 
 /** Findings grouped by evidence kind, in {@linkcode KIND_ORDER}. */
-export function groupByKind(findings: readonly Finding[]): FindingGroup<EvidenceKind>[] {
+export function groupByKind(findings: readonly Finding[]): FindingGroup<FindingKind>[] {
   // A kind not in KIND_ORDER (added by a new evidence kind) goes after the known ones, in order of appearance.
-  const rank = (kind: EvidenceKind) => {
+  const rank = (kind: FindingKind) => {
     const i = KIND_ORDER.indexOf(kind);
     return i < 0 ? KIND_ORDER.length : i;
   };

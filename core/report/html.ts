@@ -6,10 +6,10 @@
  */
 
 import { groupByKind, groupBySubject, STATUS_ORDER } from "./_grouping.ts";
-import type { AuditReport, EvidenceKind, Finding, FindingStatus, Json } from "./model.ts";
+import type { AuditReport, Finding, FindingKind, FindingStatus, Json } from "./model.ts";
 
 /** Section titles of the evidence kinds; a kind added later without a title here is shown by its name. */
-export const KIND_TITLES: Readonly<Partial<Record<EvidenceKind, string>>> = {
+export const KIND_TITLES: Readonly<Partial<Record<FindingKind, string>>> = {
   playbook: "Playbook",
   trust: "Trust",
   statement: "Statements",
@@ -27,7 +27,7 @@ const MAX_DETAIL_DEPTH = 6;
 
 /** The title of an evidence kind's section, for any kind. */
 export function kindTitle(kind: string): string {
-  return KIND_TITLES[kind as EvidenceKind] ?? readableName(kind).replace(/^./, (c) => c.toUpperCase());
+  return KIND_TITLES[kind as FindingKind] ?? readableName(kind).replace(/^./, (c) => c.toUpperCase());
 }
 
 const WORDS: Readonly<Record<string, string>> = {

@@ -33,8 +33,8 @@
 export { canonicalJson } from "./canonical_json.ts";
 export {
   type AuditReport,
-  type EvidenceKind,
   type Finding,
+  type FindingKind,
   type FindingStatus,
   type InputFile,
   type Json,

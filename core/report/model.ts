@@ -14,7 +14,7 @@ export type { Json };
 export type FindingStatus = CheckStatus;
 
 /** The kinds of evidence a finding can concern. */
-export type EvidenceKind =
+export type FindingKind =
   | "playbook"
   | "trust"
   | "statement"
@@ -32,7 +32,7 @@ export type EvidenceKind =
  */
 export interface Finding extends Check {
   /** The kind of evidence, for grouping. */
-  readonly kind: EvidenceKind;
+  readonly kind: FindingKind;
   /** The evidence it concerns, e.g. `release` (a statement id) or `evidence/bin/app.tar`. */
   readonly subject: string;
 }

@@ -18,7 +18,7 @@ const DETAIL = {
  * ignored (bundles often carry `subject=` lines); a block without its END line, or a bundle without any
  * block of the label, is `X509_MALFORMED`.
  */
-export function pemBlocks(data: Uint8Array, label: string): Uint8Array[] {
+export function certificatePemBlocks(data: Uint8Array, label: string): Uint8Array[] {
   let blocks: Uint8Array[];
   try {
     blocks = readPemBlocks(new TextDecoder("utf-8").decode(data), label);

@@ -10,7 +10,7 @@ import { DER, derBitString, derChildren, type DerNode, derSmallInt, expectTag, r
 import { AuditError } from "../errors.ts";
 import { type PublicKey, publicKeyFromSpki } from "../crypto/public_key.ts";
 import { derTime, malformed, within } from "./_der_helpers.ts";
-import { pemBlocks } from "./_pem.ts";
+import { certificatePemBlocks } from "./_pem.ts";
 import { type CertificateExtensions, parseExtensions } from "./extensions.ts";
 import { type Name, parseName } from "./name.ts";
 import { parseSignatureAlgorithm, type SignatureAlgorithm } from "./signature_algorithm.ts";
@@ -148,7 +148,7 @@ function parsePublicKey(spki: Uint8Array): PublicKey {
  */
 export function parseCertificates(data: Uint8Array): Certificate[] {
   if (data[0] === DER.SEQUENCE) return [parseCertificate(data)];
-  return pemBlocks(data, "CERTIFICATE").map((der, i) =>
+  return certificatePemBlocks(data, "CERTIFICATE").map((der, i) =>
     within(`PEM certificate ${i + 1}`, () => parseCertificate(der))
   );
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Check } from "../../check.ts";
-import type { EvidenceKind, Finding, Json } from "../../report/model.ts";
+import type { Finding, FindingKind, Json } from "../../report/model.ts";
 import type { StringShape } from "../_shape.ts";
 
 /** An item id, referenced as `<prefix>.<id>.<field>`. */
@@ -52,7 +52,7 @@ export interface Placement {
   /** Prepended to the check's id with a dot, e.g. `statement.release`. */
   readonly prefix: string;
   /** The kind of evidence. */
-  readonly kind: EvidenceKind;
+  readonly kind: FindingKind;
   /** The evidence it concerns. */
   readonly subject: string;
 }

@@ -5,8 +5,8 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { toHex } from "../core/bytes.ts";
-import { VerificationError } from "../core/errors.ts";
+import { toHex } from "../bytes.ts";
+import { VerificationError } from "../errors.ts";
 import {
   ccfLeafHash,
   type CcfPathStep,
@@ -19,7 +19,7 @@ import {
   rfc9162NodeHash,
   verifyRfc9162Consistency,
   wasmSha256,
-} from "../core/merkle/mod.ts";
+} from "./mod.ts";
 import {
   ccfLeafReference,
   foldCcfReference,
@@ -27,7 +27,7 @@ import {
   nodeHashReference,
   ReferenceTree,
   SeededRandom,
-} from "./_merkle_reference.ts";
+} from "../../tests/_merkle_reference.ts";
 
 const MAX_SIZE = 2000;
 /** Every index is checked up to this size; larger sizes check the edges and a random sample. */
@@ -69,7 +69,7 @@ function rejects(run: () => unknown, message: string): void {
 const h = (byte: number, length = 32) => new Uint8Array(length).fill(byte);
 
 Deno.test("wasm/merkle.wasm imports nothing and has a fixed-size memory", async () => {
-  const module = new WebAssembly.Module(await Deno.readFile(new URL("../wasm/merkle.wasm", import.meta.url)));
+  const module = new WebAssembly.Module(await Deno.readFile(new URL("../../wasm/merkle.wasm", import.meta.url)));
   assert.deepEqual(WebAssembly.Module.imports(module), []);
   const instance = new WebAssembly.Instance(module);
   const memory = instance.exports.memory as WebAssembly.Memory;

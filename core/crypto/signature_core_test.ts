@@ -9,18 +9,12 @@
  */
 
 import assert from "node:assert/strict";
-import { AuditError } from "../core/errors.ts";
-import {
-  type EcCurve,
-  ecPublicKey,
-  type PublicKey,
-  publicKeyFromSpki,
-  rsaPublicKey,
-} from "../core/crypto/public_key.ts";
-import { type SignatureScheme, verifySignature, verifyWithWebCrypto } from "../core/crypto/signature.ts";
-import { coreRsaPublic, coreSha, coreSupports, coreVerify } from "../core/crypto/signature_core.ts";
+import { AuditError } from "../errors.ts";
+import { type EcCurve, ecPublicKey, type PublicKey, publicKeyFromSpki, rsaPublicKey } from "./public_key.ts";
+import { type SignatureScheme, verifySignature, verifyWithWebCrypto } from "./signature.ts";
+import { coreRsaPublic, coreSha, coreSupports, coreVerify } from "./signature_core.ts";
 import { createHash } from "node:crypto";
-import type { HashName } from "../core/crypto/digest.ts";
+import type { HashName } from "./digest.ts";
 
 /** xorshift32: a small deterministic generator for the test's choices. */
 function generator(seed: number): { int(below: number): number; bytes(n: number): Uint8Array } {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { CborReader, CborTag, decodeCbor } from "../core/cbor.ts";
-import { AuditError } from "../core/errors.ts";
-import { fromHex } from "../core/bytes.ts";
+import { CborReader, CborTag, decodeCbor } from "./cbor.ts";
+import { AuditError } from "./errors.ts";
+import { fromHex } from "./bytes.ts";
 
 function rejects(hex: string, code: string, message: RegExp): void {
   assert.throws(() => decodeCbor(fromHex(hex)), (error: unknown) => {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { fromBase64 } from "../core/bytes.ts";
-import { AuditError, VerificationError } from "../core/errors.ts";
-import { parseCertificates, parseDidX509, resolveDidX509 } from "../core/x509/mod.ts";
-import { readVector, vectorTest } from "./_vectors.ts";
+import { fromBase64 } from "../bytes.ts";
+import { AuditError, VerificationError } from "../errors.ts";
+import { parseCertificates, parseDidX509, resolveDidX509 } from "./mod.ts";
+import { readVector, vectorTest } from "../../tests/_vectors.ts";
 
 interface DidX509Vector {
   readonly id: string;

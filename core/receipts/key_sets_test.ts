@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { AuditError } from "../core/errors.ts";
-import { toBase64, utf8 } from "../core/bytes.ts";
-import { publicKeyFromJwk } from "../core/crypto/public_key.ts";
-import { importKeySet } from "../core/receipts/import_keys.ts";
-import { parseKeySet } from "../core/receipts/key_sets.ts";
-import { computeKid, TrustStore } from "../core/receipts/trust_store.ts";
+import { AuditError } from "../errors.ts";
+import { toBase64, utf8 } from "../bytes.ts";
+import { publicKeyFromJwk } from "../crypto/public_key.ts";
+import { importKeySet } from "./import_keys.ts";
+import { parseKeySet } from "./key_sets.ts";
+import { computeKid, TrustStore } from "./trust_store.ts";
 
-const FIXTURES = new URL("../fixtures/mst/keys/", import.meta.url);
+const FIXTURES = new URL("../../fixtures/mst/keys/", import.meta.url);
 const read = (name: string) => Deno.readFileSync(new URL(name, FIXTURES));
 const CONTOSO = "ledger.contoso.example";
 const CONTOSO_KID = "2869c31d9c8252c8ecf14e822d33522d3ec40b55e52b4f81cfbb9fd9dad69c7c";

@@ -7,11 +7,11 @@
 
 import assert from "node:assert/strict";
 import { AuditError, VerificationError } from "../core/errors.ts";
-import { type Command, defineCommand, defineGroup, fileError, withFile } from "../cli/command.ts";
-import { CliError } from "../cli/exit.ts";
-import { memoryIo, readInput } from "../cli/io.ts";
-import { runCli } from "../cli/main.ts";
-import { cli } from "./_cli.ts";
+import { type Command, defineCommand, defineGroup, fileError, withFile } from "./command.ts";
+import { CliError } from "./exit.ts";
+import { memoryIo, readInput } from "./io.ts";
+import { runCli } from "./main.ts";
+import { cli } from "../tests/_cli.ts";
 
 const SHOW_HELP = "Usage: scitt-audit show <file>... [--depth N] [--json] [-v|-q]";
 

@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  DEFAULT_RECEIPT_POLICY,
-  evaluateReceiptPolicy,
-  type PolicyReceipt,
-  type ReceiptPolicy,
-} from "../core/receipts/policy.ts";
+import { DEFAULT_RECEIPT_POLICY, evaluateReceiptPolicy, type PolicyReceipt, type ReceiptPolicy } from "./policy.ts";
 
 const ok = (issuer: string): PolicyReceipt => ({ issuer, failure: undefined });
 const bad = (issuer: string, failure = "Signature verification failed."): PolicyReceipt => ({ issuer, failure });

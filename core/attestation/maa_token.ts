@@ -234,10 +234,23 @@ export function decodeMaaToken(token: Uint8Array | string): DecodedMaaToken {
  * `issuers` is given), and `nbf` / `exp` at `validAt`. A token that cannot be split or decoded throws
  * `MAA_TOKEN_INVALID`; failed checks are reported in `error`.
  *
- * @example
- * ```ts ignore
- * const maa = await verifyMaaToken(jwt, { certs: certsJson });
- * console.log(maa.valid, maa.values.mrenclave, maa.enclave?.body.mrEnclave);
+ * @param token The JWT, as text or its bytes.
+ * @param options The captured `/certs` body, the accepted issuers and the time to check.
+ * @returns The decoded token, the claims an audit compares, and whether it verifies.
+ * @throws {AuditError} `MAA_TOKEN_INVALID` when the token cannot be split or decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal, rejects } from "node:assert/strict";
+ * import { verifyMaaToken } from "./maa_token.ts";
+ *
+ * // {"alg":"RS256","kid":"k1"} . {"iss":"https://a","x-ms-sgx-mrenclave":"00"} . a stand-in signature
+ * const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2EiLCJ4LW1zLXNneC1tcmVuY2xhdmUiOiIwMCJ9.AQID";
+ * const maa = await verifyMaaToken(jwt, { certs: '{"keys": []}' });
+ * equal(maa.valid, false);
+ * equal(maa.error?.message, "No /certs key has kid k1");
+ * equal(maa.values.mrenclave, "00");
+ * await rejects(verifyMaaToken("not.a-token", { certs: '{"keys": []}' }), { code: "MAA_TOKEN_INVALID" });
  * ```
  */
 export async function verifyMaaToken(

@@ -8,17 +8,25 @@
  * ledger from its chunk files, and verifies Sigstore bundles against a trusted root. It touches no file system,
  * clock or environment: it takes bytes and returns typed results.
  *
- * @example
+ * @example Usage
  * ```ts
- * import { ok as assert } from "node:assert/strict";
- * import { importKeySet, TrustStore, verifyTransparentStatement } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ * import { DEFAULT_RECEIPT_POLICY, importKeySet, TrustStore, verifyTransparentStatement } from "./mod.ts";
  *
- * const store = new TrustStore();
- * const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
- * await importKeySet(store, new TextEncoder().encode(jwks), { name: "ledger.jwks.json", issuer: "ledger.example" });
- * assert(store.issuers()[0] === "ledger.example");
- * // const report = await verifyTransparentStatement(statementBytes, { trustStore: store });
- * void verifyTransparentStatement;
+ * const fixture = (path: string) => Deno.readFileSync(new URL(`./fixtures/mst/${path}`, import.meta.url));
+ * const trustStore = new TrustStore();
+ * const issuers = ["ledger.contoso.example", "ledger.fabrikam.example"];
+ * for (const issuer of issuers) {
+ *   await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * }
+ * const report = await verifyTransparentStatement(fixture("statements/release-1.2.cose"), {
+ *   trustStore,
+ *   policy: { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: issuers },
+ *   signers: { issuers: ["did:x509:0:sha256:abTSBNGDIuygAa3IU27s5OY0LXo6uaTRMHRRP6QlSQU::eku:1.3.6.1.5.5.7.3.36"] },
+ * });
+ * equal(report.valid, true);
+ * equal(report.statement.subject, "contoso-ledger");
+ * equal(report.receipts.filter((receipt) => receipt.valid).length, 2);
  * ```
  *
  * @module

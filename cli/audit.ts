@@ -141,11 +141,20 @@ export function runOpenedAudit(opened: OpenedAudit, options: { at?: Date } = {})
 /**
  * Runs a playbook file or an audit bundle and returns its report; `at` overrides the playbook's `at:`.
  *
- * @example
- * ```ts ignore
+ * @param playbookPath The playbook (YAML) or audit bundle.
+ * @param options The evaluation time, when not the playbook's.
+ * @returns The audit report.
+ * @throws {CliError} Exit 4 when the playbook or a file it names is missing.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
  * import { runAudit } from "./audit.ts";
- * const report = await runAudit("fixtures/demo/demo.yaml", {});
- * console.log(report.verdict);
+ *
+ * const report = await runAudit(fileURLToPath(new URL("../fixtures/demo/demo.yaml", import.meta.url)), {});
+ * equal(report.verdict, "pass");
+ * equal(report.evaluatedAt, "2026-11-01T00:00:00Z");
  * ```
  */
 export async function runAudit(playbookPath: string, options: { at?: Date }): Promise<AuditReport> {

@@ -72,10 +72,29 @@ export async function outcomeOf(
 /**
  * Builds the verifier of one thread: every statement it verifies shares one {@linkcode VerificationCache}.
  *
- * @example
- * ```ts ignore
- * const { verify, stats } = fileVerifier(store, policy);
- * const outcome = await verify("statement.cose");
+ * @param trustStore The service keys.
+ * @param policy The receipt policy.
+ * @param signers Who may have signed the statements.
+ * @returns The verifier, and the statistics of its cache.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { importKeySet } from "../core/receipts/import_keys.ts";
+ * import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
+ * import { TrustStore } from "../core/receipts/trust_store.ts";
+ * import { fileVerifier } from "./bulk.ts";
+ *
+ * const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/mst/${path}`, import.meta.url));
+ * const store = new TrustStore();
+ * const issuer = "ledger.contoso.example";
+ * await importKeySet(store, Deno.readFileSync(fixture(`keys/${issuer}.jwks.json`)), { name: "jwks.json", issuer });
+ * const { verify, stats } = fileVerifier(store, { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: [issuer] });
+ *
+ * equal((await verify(fixture("statements/release-1.0.cose"))).exit, 0);
+ * equal((await verify(fixture("statements/missing.cose"))).exit, 4);
+ * equal(stats().signatureMisses, 1);
  * ```
  */
 export function fileVerifier(
@@ -92,9 +111,30 @@ export function fileVerifier(
 /**
  * Verifies files in this thread, a few at a time, yielding outcomes in the order of `files`.
  *
- * @example
- * ```ts ignore
- * for await (const outcome of verifyInThread(files, fileVerifier(store, policy).verify)) print(outcome);
+ * @param files The statement files.
+ * @param verify The thread's verifier, from {@linkcode fileVerifier}.
+ * @returns The outcomes, one per file, in the order of `files`.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { importKeySet } from "../core/receipts/import_keys.ts";
+ * import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
+ * import { TrustStore } from "../core/receipts/trust_store.ts";
+ * import { fileVerifier, verifyInThread } from "./bulk.ts";
+ *
+ * const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/mst/${path}`, import.meta.url));
+ * const store = new TrustStore();
+ * const issuer = "ledger.contoso.example";
+ * await importKeySet(store, Deno.readFileSync(fixture(`keys/${issuer}.jwks.json`)), { name: "jwks.json", issuer });
+ * const { verify } = fileVerifier(store, { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: [issuer] });
+ * const names = ["release-1.0.cose", "release-1.1.cose", "release-1.3.signed.cose"];
+ * const files = names.map((name) => fixture(`statements/${name}`));
+ *
+ * const exits = [];
+ * for await (const outcome of verifyInThread(files, verify)) exits.push(outcome.exit);
+ * deepEqual(exits, [0, 0, 1]);
  * ```
  */
 export async function* verifyInThread(files: readonly string[], verify: FileVerifier): AsyncGenerator<Outcome> {
@@ -139,9 +179,33 @@ interface Verifier {
  * Verifies files in `workers` Deno Workers (each loads the same keys and keeps its own cache), yielding outcomes
  * in the order of `files`. At most a few batches per worker are in flight, so the reorder buffer stays small.
  *
- * @example
- * ```ts ignore
- * for await (const outcome of verifyInWorkers(files, setup, { workers: 2 })) print(outcome);
+ * @param files The statement files.
+ * @param setup The `--keys` arguments, the policy and the signer options each worker builds its verifier from.
+ * @param options The number of workers.
+ * @returns The outcomes, one per file, in the order of `files`.
+ * @throws {Error} When a worker fails (a key file it cannot load, an unexpected error).
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
+ * import { verifyInWorkers } from "./bulk.ts";
+ *
+ * const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/mst/${path}`, import.meta.url));
+ * const issuer = "ledger.contoso.example";
+ * const setup = {
+ *   keys: [`${issuer}=${fixture(`keys/${issuer}.jwks.json`)}`],
+ *   trustListSigners: [],
+ *   policy: { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: [issuer] },
+ *   signers: { signers: [], identities: [], patterns: [], roots: [], strict: false },
+ * };
+ * const names = ["release-1.0.cose", "release-1.1.cose", "release-1.3.signed.cose"];
+ * const files = names.map((name) => fixture(`statements/${name}`));
+ *
+ * const exits = [];
+ * for await (const outcome of verifyInWorkers(files, setup, { workers: 2 })) exits.push(outcome.exit);
+ * deepEqual(exits, [0, 0, 1]);
  * ```
  */
 export async function* verifyInWorkers(

@@ -71,12 +71,18 @@ function helpOf([name, sub, ...extra]: readonly string[]): string {
 /**
  * Runs the command line with the given arguments and returns the exit status.
  *
- * @example
+ * @param args The arguments, without the program name.
+ * @param io Where output goes.
+ * @returns The exit status.
+ *
+ * @example Usage
  * ```ts
+ * import { equal, match } from "node:assert/strict";
  * import { runCli } from "./main.ts";
  * import { memoryIo } from "./io.ts";
  * const io = memoryIo();
- * console.assert(await runCli(["--version"], io) === 0 && io.stdout[0]?.startsWith("scitt-audit "));
+ * equal(await runCli(["--version"], io), 0);
+ * match(io.stdout[0]!, /^scitt-audit /);
  * ```
  */
 export async function runCli(args: string[], io: Io): Promise<number> {

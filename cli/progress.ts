@@ -19,14 +19,16 @@ const REDRAW_MS = 100;
 /**
  * Draws `[#####.....]  1200/10000  12%  850/s` through a status writer such as `Io.status`.
  *
- * @example
+ * @example Usage
  * ```ts
+ * import { equal, match } from "node:assert/strict";
  * import { ProgressBar } from "./progress.ts";
  * const lines: string[] = [];
  * const bar = new ProgressBar((text) => lines.push(text), 4, { width: 4 });
  * bar.update(4);
  * bar.clear();
- * console.assert(lines[0]!.startsWith("[####]  4/4") && lines.at(-1) === "");
+ * match(lines[0]!, /^\[####\]  4\/4/);
+ * equal(lines.at(-1), "");
  * ```
  */
 export class ProgressBar {

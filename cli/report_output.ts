@@ -132,8 +132,16 @@ function write(path: string, data: Uint8Array, force: boolean): void {
  * Writes the report files into `dir` (created when missing) and returns their paths. The key is read before
  * anything is written, so a bad key leaves no partial output. No write follows a symbolic link.
  *
- * @example
+ * @param report The report.
+ * @param dir The output folder.
+ * @param options The signing key, the signed report's claims, and whether files may be replaced.
+ * @returns The paths written: `report.json`, `report.cose` (with a key), `report.html` and `junit.xml`.
+ * @throws {CliError} When the report cannot be encoded, or the folder or a file cannot be written.
+ * @throws {AuditError} `KEY_MALFORMED` or `KEY_UNSUPPORTED` for a bad signing key, before anything is written.
+ *
+ * @example Usage
  * ```ts
+ * import { equal, match } from "node:assert/strict";
  * import { writeReports } from "./report_output.ts";
  * import { summarize } from "../core/report/model.ts";
  * const dir = await Deno.makeTempDir();
@@ -142,7 +150,8 @@ function write(path: string, data: Uint8Array, force: boolean): void {
  *   playbook: { name: "demo", path: "demo.yaml", sha256: "00".repeat(32) }, evaluatedAt: "2026-01-01T00:00:00.000Z",
  *   inputs: [], findings: [], ...summarize([]),
  * }, dir);
- * console.assert(files.length === 3 && files[0]!.endsWith("report.json"));
+ * equal(files.length, 3);
+ * match(files[0]!, /report\.json$/);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

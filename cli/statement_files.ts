@@ -43,9 +43,26 @@ async function walk(dir: string, out: string[]): Promise<void> {
  * does not exist, so that it is reported as missing), a directory becomes its `*.cose` and `*.scitt` files,
  * recursively, in code-point order. Throws a usage error when a directory holds none.
  *
- * @example
- * ```ts ignore
- * const files = await listStatementFiles(["evidence/", "extra.cose"]);
+ * @param args The statement arguments of `verify`.
+ * @returns The files, in the order of the arguments.
+ * @throws {CliError} Exit 2 when a directory holds no statement files, exit 4 when one cannot be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual, rejects } from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
+ * import { listStatementFiles } from "./statement_files.ts";
+ *
+ * const dir = fileURLToPath(new URL("../fixtures/mst/negative/", import.meta.url));
+ * const files = await listStatementFiles([dir, "extra.cose"]);
+ * deepEqual(files.map((f) => f.replace(dir, "")), [
+ *   "release-1.0.flipped-path-direction.cose",
+ *   "release-1.0.tampered-payload.cose",
+ *   "release-1.0.tampered-receipt-signature.cose",
+ *   "release-1.1.grafted-receipt.cose",
+ *   "extra.cose",
+ * ]);
+ * await rejects(listStatementFiles([fileURLToPath(new URL("../fixtures/demo/", import.meta.url))]), { exit: 2 });
  * ```
  */
 export async function listStatementFiles(args: readonly string[]): Promise<string[]> {

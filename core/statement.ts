@@ -385,10 +385,36 @@ function withEntryUrl(report: Omit<ReceiptReport, "treatment" | "check">): Omit<
  * against the chain, every receipt against the statement with the issuer's own keys, and the receipt policy.
  * Throws an {@linkcode AuditError} when the statement itself cannot be decoded; every other problem is reported.
  *
- * @example
- * ```ts ignore
- * const report = await verifyTransparentStatement(bytes, { trustStore, policy });
- * console.log(report.valid, report.digest, report.receipts[0]?.root);
+ * @param bytes The transparent statement: a COSE_Sign1 with its receipts in header 394.
+ * @param options The service keys, the receipt and signer policies, and what else to check.
+ * @returns What was found and decided; `valid` says whether the statement holds.
+ * @throws {AuditError} `COSE_MALFORMED` when the statement cannot be decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { importKeySet } from "./receipts/import_keys.ts";
+ * import { DEFAULT_RECEIPT_POLICY } from "./receipts/policy.ts";
+ * import { TrustStore } from "./receipts/trust_store.ts";
+ * import { verifyTransparentStatement } from "./statement.ts";
+ *
+ * const fixture = (path: string) => Deno.readFileSync(new URL(`../fixtures/mst/${path}`, import.meta.url));
+ * const trustStore = new TrustStore();
+ * const issuers = ["ledger.contoso.example", "ledger.fabrikam.example"];
+ * for (const issuer of issuers) {
+ *   await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * }
+ * const policy = { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: issuers };
+ *
+ * const report = await verifyTransparentStatement(fixture("statements/release-1.2.cose"), { trustStore, policy });
+ * equal(report.valid, true);
+ * equal(report.digest, "037d63ef5196deb411aab886a67515c13b8d085a7a67737e310bbca1a6a430e3");
+ * equal(report.receipts[0]?.root, "9402ea1cbbcc1ff238de55a2bf373f15ee400ac73a518696ad1cd2ae68349f44");
+ *
+ * const tampered = fixture("negative/release-1.0.tampered-receipt-signature.cose");
+ * const failed = await verifyTransparentStatement(tampered, { trustStore, policy });
+ * equal(failed.valid, false);
+ * equal(failed.receipts[0]?.error?.code, "RECEIPT_SIGNATURE_INVALID");
  * ```
  */
 export async function verifyTransparentStatement(

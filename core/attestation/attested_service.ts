@@ -92,10 +92,23 @@ export function ec2ThumbprintInput(crv: number, x: Uint8Array, y: Uint8Array): U
  * label `msft-css-dev` may be cryptographically valid (`cryptoValid`) but are rejected (`ATTESTED_SERVICE_INVALID`)
  * because the current verifier only accepts `attestedsvc` with `svc_id`. Undecodable input throws its `AuditError`.
  *
- * @example
- * ```ts ignore
- * const result = await verifyAttestedService(cose, { products: ["Milan", "Genoa"] });
- * console.log(result.valid, result.svcId, result.snp?.report.hostData);
+ * @param bytes The statement: a COSE_Sign1 with an `attestedsvc` (or `msft-css-dev`) map in its protected header.
+ * @param options The accepted AMD products and roots for its SNP report.
+ * @returns Each check, and the SNP and UVM verifications.
+ * @throws {AuditError} `COSE_MALFORMED` when it does not decode, `ATTESTED_SERVICE_INVALID` when it has no
+ * attestation map or a malformed one.
+ *
+ * @example Usage
+ * ```ts
+ * import { rejects } from "node:assert/strict";
+ * import { verifyAttestedService } from "./attested_service.ts";
+ *
+ * // A release statement is a COSE_Sign1 but carries no attestation map.
+ * const release = Deno.readFileSync(new URL("../../fixtures/mst/statements/release-1.2.cose", import.meta.url));
+ * await rejects(verifyAttestedService(release, { products: ["Milan", "Genoa"] }), {
+ *   code: "ATTESTED_SERVICE_INVALID",
+ *   message: 'The statement has no "attestedsvc" map in its protected header',
+ * });
  * ```
  */
 export async function verifyAttestedService(

@@ -115,10 +115,15 @@ function utf8Text(bytes: Uint8Array, what: string): string {
 /**
  * Reads a captured `/certs` response: `{"keys": [{"kid", "x5c": ["<base64 DER>", ...]}]}`.
  *
- * @example
+ * @param input The `/certs` body, as text or its bytes.
+ * @returns Each key's kid and signing certificate.
+ * @throws {AuditError} `MAA_TOKEN_INVALID` when it is not such a response.
+ *
+ * @example Usage
  * ```ts
+ * import { deepEqual } from "node:assert/strict";
  * import { parseMaaCerts } from "./maa_token.ts";
- * console.assert(parseMaaCerts('{"keys": []}').length === 0);
+ * deepEqual(parseMaaCerts('{"keys": []}'), []);
  * ```
  */
 export function parseMaaCerts(input: Uint8Array | string): MaaSigningKey[] {
@@ -137,10 +142,14 @@ export function parseMaaCerts(input: Uint8Array | string): MaaSigningKey[] {
 /**
  * Reads the MAA enclave's SGX quote from a signing certificate (extension 1.3.6.1.4.1.311.105.1), if present.
  *
- * @example
+ * @param certificate The MAA signing certificate.
+ * @returns The enclave's quote, or `undefined` when the certificate carries none.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { maaEnclaveQuote } from "./maa_token.ts";
- * console.assert(maaEnclaveQuote({ extensions: { list: [] } } as never) === undefined);
+ * equal(maaEnclaveQuote({ extensions: { list: [] } } as never), undefined);
  * ```
  */
 export function maaEnclaveQuote(certificate: Certificate): SgxQuote | undefined {
@@ -186,11 +195,18 @@ export interface DecodedMaaToken {
  * Splits and decodes a JWT (compact serialization) without verifying it; a token that is too long, not three
  * base64url parts, or whose header or payload is not a JSON object is `MAA_TOKEN_INVALID`.
  *
- * @example
+ * @param token The JWT, as text or its bytes.
+ * @returns The header, the claims, the signature and the signed text.
+ * @throws {AuditError} `MAA_TOKEN_INVALID` when the token cannot be split or decoded.
+ *
+ * @example Usage
  * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
  * import { decodeMaaToken } from "./maa_token.ts";
  * const token = decodeMaaToken("eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2EifQ.AQID");
- * console.assert(token.header.alg === "RS256" && token.claims.iss === "https://a" && token.signature.length === 3);
+ * equal(token.header.alg, "RS256");
+ * equal(token.claims.iss, "https://a");
+ * deepEqual(token.signature, new Uint8Array([1, 2, 3]));
  * ```
  */
 export function decodeMaaToken(token: Uint8Array | string): DecodedMaaToken {
@@ -216,10 +232,23 @@ export function decodeMaaToken(token: Uint8Array | string): DecodedMaaToken {
  * `issuers` is given), and `nbf` / `exp` at `validAt`. A token that cannot be split or decoded throws
  * `MAA_TOKEN_INVALID`; failed checks are reported in `error`.
  *
- * @example
- * ```ts ignore
- * const maa = await verifyMaaToken(jwt, { certs: certsJson });
- * console.log(maa.valid, maa.values.mrenclave, maa.enclave?.body.mrEnclave);
+ * @param token The JWT, as text or its bytes.
+ * @param options The captured `/certs` body, the accepted issuers and the time to check.
+ * @returns The decoded token, the claims an audit compares, and whether it verifies.
+ * @throws {AuditError} `MAA_TOKEN_INVALID` when the token cannot be split or decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal, rejects } from "node:assert/strict";
+ * import { verifyMaaToken } from "./maa_token.ts";
+ *
+ * // {"alg":"RS256","kid":"k1"} . {"iss":"https://a","x-ms-sgx-mrenclave":"00"} . a stand-in signature
+ * const jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJpc3MiOiJodHRwczovL2EiLCJ4LW1zLXNneC1tcmVuY2xhdmUiOiIwMCJ9.AQID";
+ * const maa = await verifyMaaToken(jwt, { certs: '{"keys": []}' });
+ * equal(maa.valid, false);
+ * equal(maa.error?.message, "No /certs key has kid k1");
+ * equal(maa.values.mrenclave, "00");
+ * await rejects(verifyMaaToken("not.a-token", { certs: '{"keys": []}' }), { code: "MAA_TOKEN_INVALID" });
  * ```
  */
 export async function verifyMaaToken(
@@ -276,10 +305,15 @@ function checkTime(claims: Record<string, unknown>, at: Date) {
 /**
  * Whether the first 32 bytes of the MAA enclave's report data equal the base64-decoded `kid` (spec §11.1).
  *
- * @example
+ * @param reportData The enclave's report data (64 bytes).
+ * @param kid The token's `kid`, base64.
+ * @returns Whether they match; `false` when `kid` is not base64.
+ *
+ * @example Usage
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { enclaveReportDataMatchesKid } from "./maa_token.ts";
- * console.assert(enclaveReportDataMatchesKid(new Uint8Array(64), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+ * ok(enclaveReportDataMatchesKid(new Uint8Array(64), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
  * ```
  */
 export function enclaveReportDataMatchesKid(reportData: Uint8Array, kid: string): boolean {

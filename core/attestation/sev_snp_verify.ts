@@ -163,10 +163,33 @@ function checkAmdAlgorithms(chain: readonly Certificate[]): void {
  * `checks`, and `error` is the first failure (`SNP_CHAIN_INVALID`, `SNP_SIGNATURE_INVALID` or
  * `SNP_POLICY_FAILED`). A report that cannot be parsed is `AuditError` `SNP_MALFORMED`.
  *
- * @example
- * ```ts ignore
- * const result = await verifySnpReport(reportBytes, parseSnpEndorsements(pemBundle), { products: ["Milan"] });
- * console.log(result.valid, toHex(result.report.hostData), result.root?.name);
+ * @param input The report: parsed, its 1184 bytes, or base64 or hex text of them.
+ * @param endorsements The VCEK, ASK and ARK.
+ * @param options The accepted products and roots, and the guest checks' limits.
+ * @returns Every check, the first failure, the root the chain ended in and the parsed report.
+ * @throws {AuditError} `SNP_MALFORMED` when the report cannot be parsed.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { toHex } from "../bytes.ts";
+ * import { verifySnpReport } from "./sev_snp_verify.ts";
+ * import { parseSnpEndorsements } from "./snp_endorsements.ts";
+ *
+ * const fixture = (name: string) => Deno.readFileSync(new URL(`../../fixtures/attestation/${name}`, import.meta.url));
+ * const report = fixture("snp_report.bin");
+ * const endorsements = parseSnpEndorsements(fixture("snp_endorsements.pem"));
+ * // The fixture's chain ends in a test ARK, not AMD's: it is trusted only when named as a non-AMD root.
+ * const testArk = {
+ *   name: "scitt-audit test ARK",
+ *   sha256: "3c7df2c76f22be98a611e582ae98e45c1d5a8bba130d474d0d2ecab8967de665",
+ * };
+ *
+ * const result = await verifySnpReport(report, endorsements, { extraRoots: [testArk] });
+ * equal(result.valid, true);
+ * deepEqual(result.root, { ...testArk, amd: false });
+ * equal(toHex(result.report.hostData), "a4c6a59191457cf36ac191fbaf9b3a04a43a0bbcd51fcd5761280c0d301d10d0");
+ * equal((await verifySnpReport(report, endorsements)).error?.code, "SNP_CHAIN_INVALID");
  * ```
  */
 export async function verifySnpReport(

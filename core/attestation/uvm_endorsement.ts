@@ -94,10 +94,26 @@ function invalid(message: string): never {
  * Verifies a UVM endorsement in either form. Undecodable COSE throws its `AuditError`; every other failure is
  * reported in `error` (`UVM_ENDORSEMENT_INVALID`, `COSE_SIGNATURE_INVALID`, `DIDX509_INVALID`, receipt codes).
  *
- * @example
- * ```ts ignore
- * const uvm = await verifyUvmEndorsement(cose, { roots: CCF_DEFAULT_UVM_ROOTS, measurement: report.measurement });
- * console.log(uvm.valid, uvm.feed, uvm.svn);
+ * @param bytes The endorsement: a COSE_Sign1, legacy or MST form.
+ * @param options The roots of trust, the report's measurement, and (MST form) the statement options.
+ * @returns What it endorses and whether it holds.
+ * @throws {AuditError} `COSE_MALFORMED` when the COSE_Sign1 cannot be decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { parseSnpReport } from "./sev_snp_report.ts";
+ * import { verifyUvmEndorsement } from "./uvm_endorsement.ts";
+ *
+ * const fixture = (name: string) => Deno.readFileSync(new URL(`../../fixtures/attestation/${name}`, import.meta.url));
+ * const did = "did:x509:0:sha256:abTSBNGDIuygAa3IU27s5OY0LXo6uaTRMHRRP6QlSQU::eku:1.3.6.1.5.5.7.3.36";
+ * const uvm = await verifyUvmEndorsement(fixture("uvm_endorsement.cose"), {
+ *   roots: [{ did, feed: "scitt-audit-test-UVM", minSvn: 100 }],
+ *   measurement: parseSnpReport(fixture("snp_report.bin")).measurement,
+ * });
+ * equal(uvm.valid, true);
+ * equal(uvm.svn, "101");
+ * equal(uvm.measurementMatches, true);
  * ```
  */
 export async function verifyUvmEndorsement(bytes: Uint8Array, options: VerifyUvmOptions = {}): Promise<UvmEndorsement> {

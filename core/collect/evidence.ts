@@ -78,10 +78,22 @@ function summariseReceipt(item: CborValue): ReceiptSummary {
  * Reads a transparent statement's claims and its receipts' issuers; a body that is not a COSE_Sign1 is
  * `COLLECT_RESPONSE_REFUSED`.
  *
- * @example
- * ```ts ignore
- * const summary = summariseStatement(bytes);
- * console.log(summary.issuer, summary.receipts.map((r) => r.issuer));
+ * @param body The response body.
+ * @returns The statement's issuer, subject, svn and content type, and per receipt its issuer and registration txid.
+ * @throws {AuditError} `COLLECT_RESPONSE_REFUSED` when the body is not a COSE_Sign1.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { summariseStatement } from "./evidence.ts";
+ *
+ * const body = Deno.readFileSync(new URL("../../fixtures/mst/statements/release-1.2.cose", import.meta.url));
+ * const summary = summariseStatement(body);
+ * equal(summary.subject, "contoso-ledger");
+ * deepEqual(summary.receipts, [
+ *   { issuer: "ledger.contoso.example", registeredTxid: "2.48" },
+ *   { issuer: "ledger.fabrikam.example", registeredTxid: "5.28" },
+ * ]);
  * ```
  */
 export function summariseStatement(body: Uint8Array): StatementSummary {
@@ -181,9 +193,19 @@ export interface QuoteSummary {
 /**
  * Reads the first quote of `/node/quotes/self` (or a list), or `undefined` when it holds no SNP quote.
  *
- * @example
- * ```ts ignore
- * const quote = summariseQuotes(bytes);
+ * @param body The response body.
+ * @returns The first SNP quote's host data and measurement (hex), and whether it has a UVM endorsement.
+ * @throws {AuditError} `COLLECT_RESPONSE_REFUSED` when the body is not a node-quotes response.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { summariseQuotes } from "./evidence.ts";
+ *
+ * const body = Deno.readFileSync(new URL("../../fixtures/attestation/node_quotes_self.json", import.meta.url));
+ * const quote = summariseQuotes(body);
+ * equal(quote?.hostData, "a4c6a59191457cf36ac191fbaf9b3a04a43a0bbcd51fcd5761280c0d301d10d0");
+ * equal(quote?.uvmEndorsed, true);
  * ```
  */
 export function summariseQuotes(body: Uint8Array): QuoteSummary | undefined {

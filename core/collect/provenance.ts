@@ -91,9 +91,18 @@ export function encodeProvenance(provenance: Provenance): Uint8Array {
 /**
  * Reads a manifest written by {@linkcode encodeProvenance}; anything else is `BUNDLE_INVALID`.
  *
- * @example
- * ```ts ignore
- * const provenance = readProvenance(bundle.files.get("provenance.json")!);
+ * @param bytes The `provenance.json` member.
+ * @returns The manifest.
+ * @throws {AuditError} `BUNDLE_INVALID` when it is not such a manifest.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal, throws } from "node:assert/strict";
+ * import { encodeProvenance, readProvenance } from "./provenance.ts";
+ * const tls = { certificateSha256: "00", subject: "CN=n", issuer: "CN=s", pinnedBy: "--ca", pinnedSha256: [] } as const;
+ * const bytes = encodeProvenance({ format: "scitt-audit-provenance/1", service: "https://s", issuer: "s", tool: "t", tls, files: [], notOffered: [] });
+ * equal(readProvenance(bytes).service, "https://s");
+ * throws(() => readProvenance(new TextEncoder().encode("{}")), { code: "BUNDLE_INVALID" });
  * ```
  */
 export function readProvenance(bytes: Uint8Array): Provenance {

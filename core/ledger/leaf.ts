@@ -41,9 +41,25 @@ export function sha256Sync(data: Uint8Array): Uint8Array {
 /**
  * The transaction's leaf: its digest as CCF's tree holds it.
  *
- * @example
- * ```ts ignore
- * const leaf = transactionDigest(parseTransaction(chunk, offset, end));
+ * @param tx The parsed transaction.
+ * @returns SHA-256 of the write set, or of the write-set digest ‖ commit-evidence digest (‖ claims digest).
+ * @throws {LedgerFormatError} `LEDGER_TX_MALFORMED` for a claims digest without a commit-evidence digest.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { concat } from "../bytes.ts";
+ * import { sha256Bytes, transactionDigest } from "./leaf.ts";
+ * import type { LedgerTransaction } from "./transaction.ts";
+ *
+ * const raw = new Uint8Array([1, 2, 3]);
+ * const tx: LedgerTransaction = {
+ *   offset: 0, raw, version: 1, flags: 0, seqno: 1, view: 1, entryType: 0, domainVersion: 1, tables: new Map(),
+ * };
+ * deepEqual(transactionDigest(tx), sha256Bytes(raw));
+ * const commitEvidenceDigest = new Uint8Array(32);
+ * const writeSetAndEvidence = concat([sha256Bytes(raw), commitEvidenceDigest]);
+ * deepEqual(transactionDigest({ ...tx, commitEvidenceDigest }), sha256Bytes(writeSetAndEvidence));
  * ```
  */
 export function transactionDigest(tx: LedgerTransaction): Uint8Array {

@@ -36,8 +36,13 @@ interface Published {
 /**
  * Runs a playbook and returns its report.
  *
- * @example
+ * @param playbook The loaded playbook.
+ * @param options How to read the files it names, the evaluation time and the tool version.
+ * @returns The audit report.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { loadPlaybook } from "./load.ts";
  * import { runPlaybook } from "./engine.ts";
  * const yaml = `playbook: 1
@@ -57,7 +62,8 @@ interface Published {
  *   at: new Date(Date.UTC(2026, 10, 1)),
  *   toolVersion: "0.1.0",
  * });
- * console.assert(report.verdict === "pass" && report.evaluatedAt === "2026-11-01T00:00:00Z");
+ * equal(report.verdict, "pass");
+ * equal(report.evaluatedAt, "2026-11-01T00:00:00Z");
  * ```
  */
 export async function runPlaybook(playbook: Playbook, options: RunPlaybookOptions): Promise<AuditReport> {

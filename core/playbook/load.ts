@@ -115,8 +115,14 @@ function readReport(root: MapNode, file: string): ReportSpec {
 /**
  * Loads and checks a version 1 playbook.
  *
- * @example
+ * @param bytes The playbook (YAML).
+ * @param options Its file name, and how to tell whether a file it names exists.
+ * @returns The checked playbook.
+ * @throws {PlaybookError} When the playbook is not valid, with its file, line and column.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { loadPlaybook } from "./load.ts";
  * const yaml = `playbook: 1
  * name: example
@@ -129,7 +135,8 @@ function readReport(root: MapNode, file: string): ReportSpec {
  *     equals: hex:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb
  * `;
  * const playbook = await loadPlaybook(new TextEncoder().encode(yaml), { file: "example.yaml", exists: () => true });
- * console.assert(playbook.name === "example" && playbook.files.length === 1);
+ * equal(playbook.name, "example");
+ * equal(playbook.files.length, 1);
  * ```
  */
 export async function loadPlaybook(bytes: Uint8Array, options: LoadPlaybookOptions): Promise<Playbook> {

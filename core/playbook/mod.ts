@@ -3,8 +3,9 @@
  * and the engine that turns a playbook and its evidence into an {@linkcode AuditReport}. The core reads no
  * files: the caller supplies `exists` (when loading) and `read` (when running).
  *
- * @example
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { loadPlaybook, runPlaybook } from "./mod.ts";
  * const yaml = `playbook: 1
  * name: example
@@ -24,7 +25,7 @@
  *   at: playbook.at!,
  *   toolVersion: "0.1.0",
  * });
- * console.assert(report.verdict === "pass");
+ * equal(report.verdict, "pass");
  * ```
  *
  * @module

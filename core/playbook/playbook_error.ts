@@ -24,11 +24,13 @@ export type PlaybookErrorCode = Extract<
  * A problem in a playbook, located by file, line and column. The message is
  * `<file>:<line>:<column>: <what is wrong and what was expected>`.
  *
- * @example
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { PlaybookError } from "./playbook_error.ts";
  * const error = new PlaybookError("PLAYBOOK_INVALID", "demo.yaml", { line: 3, column: 1 }, "unknown key 'nam' in the playbook");
- * console.assert(error.message === "demo.yaml:3:1: unknown key 'nam' in the playbook" && error.line === 3);
+ * equal(error.message, "demo.yaml:3:1: unknown key 'nam' in the playbook");
+ * equal(error.line, 3);
  * ```
  */
 export class PlaybookError extends AuditError {
@@ -55,10 +57,15 @@ export class PlaybookError extends AuditError {
 /**
  * Formats `file:line:column`.
  *
- * @example
+ * @param file The file name.
+ * @param position The 1-based line and column.
+ * @returns `file:line:column`.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { where } from "./playbook_error.ts";
- * console.assert(where("a.yaml", { line: 2, column: 7 }) === "a.yaml:2:7");
+ * equal(where("a.yaml", { line: 2, column: 7 }), "a.yaml:2:7");
  * ```
  */
 export function where(file: string, position: Position): string {

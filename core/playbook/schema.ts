@@ -54,11 +54,14 @@ export const PLAYBOOK_SHAPE: ObjectShape = {
 /**
  * The JSON Schema (draft 2020-12) of a version 1 playbook, as shipped in `core/playbook/playbook.schema.json`.
  *
- * @example
+ * @returns The schema, as JSON.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { playbookJsonSchema } from "./schema.ts";
  * const schema = playbookJsonSchema();
- * console.assert(schema["$schema"] === "https://json-schema.org/draft/2020-12/schema");
+ * equal(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
  * ```
  */
 export function playbookJsonSchema(): { [key: string]: Json } {

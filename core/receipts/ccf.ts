@@ -194,9 +194,33 @@ const CCF_HEADER_WORDING: HeaderWording = {
  * alg, alg/curve binding, kid, vds, proofs, signature over each proof's root, then the claims digest.
  * Throws a {@linkcode VerificationError} whose message is the Python SDK's text for the failed step.
  *
- * @example
- * ```ts ignore
- * await verifyCcfReceipt(receipt, serviceKey, claimsDigest);
+ * @param receipt The decoded receipt (vds 2, CCF_LEDGER_SHA256).
+ * @param serviceKey The issuer's key that the receipt's kid names.
+ * @param claimsDigest The statement's claims digest (`claimsDigest()` of `core/statement.ts`); `undefined` skips
+ * that last step.
+ * @param options A cache for runs where many receipts share a root.
+ * @throws {VerificationError} At the first failed step, e.g. `RECEIPT_SIGNATURE_INVALID` or
+ * `RECEIPT_CLAIMS_DIGEST_MISMATCH`.
+ *
+ * @example Usage
+ * ```ts
+ * import { rejects } from "node:assert/strict";
+ * import { decodeCoseSign1 } from "../cose/sign1.ts";
+ * import { claimsDigest } from "../statement.ts";
+ * import { verifyCcfReceipt } from "./ccf.ts";
+ * import { importKeySet } from "./import_keys.ts";
+ * import { TrustStore } from "./trust_store.ts";
+ *
+ * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
+ * const store = new TrustStore();
+ * const issuer = "ledger.contoso.example";
+ * await importKeySet(store, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * const statement = decodeCoseSign1(fixture("statements/release-1.3.signed.cose"));
+ * const receipt = decodeCoseSign1(fixture("receipts/release-1.3.receipt.cose"));
+ * const serviceKey = store.keysOf(issuer)[0]!;
+ *
+ * await verifyCcfReceipt(receipt, serviceKey, await claimsDigest(statement));
+ * await rejects(verifyCcfReceipt(receipt, serviceKey, new Uint8Array(32)), { code: "RECEIPT_CLAIMS_DIGEST_MISMATCH" });
  * ```
  */
 export async function verifyCcfReceipt(
@@ -228,9 +252,21 @@ export async function verifyCcfReceipt(
  * Reads the registration txid and recomputes the root from the first inclusion proof, for reporting; nothing is
  * verified. Returns `{}` when the proof does not decode.
  *
- * @example
- * ```ts ignore
- * const { root, registeredTxid } = await ccfReceiptFacts(receipt);
+ * @param receipt The decoded receipt.
+ * @returns The root (hex) and the registration txid, each when it could be read.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { decodeCoseSign1 } from "../cose/sign1.ts";
+ * import { ccfReceiptFacts } from "./ccf.ts";
+ *
+ * const bytes = Deno.readFileSync(new URL("../../fixtures/mst/receipts/release-1.3.receipt.cose", import.meta.url));
+ * deepEqual(ccfReceiptFacts(decodeCoseSign1(bytes)), {
+ *   root: "d558ee63f54af8053d81c7c09c9bda6732da5e00a0478cf17e2c2c81e83ad6df",
+ *   registeredTxid: "2.54",
+ * });
+ * deepEqual(ccfReceiptFacts(decodeCoseSign1(new Uint8Array([0xd2, 0x84, 0x40, 0xa0, 0xf6, 0x40]))), {});
  * ```
  */
 export function ccfReceiptFacts(receipt: CoseSign1): CcfReceiptFacts {

@@ -186,12 +186,19 @@ function parseCbor(bytes: Uint8Array, name: string): KeySetFile {
 /**
  * Detects the format of a key-set file and reads its keys.
  *
- * @example
+ * @param bytes The file.
+ * @param name The file name, for messages.
+ * @returns The format and what it holds.
+ * @throws {AuditError} `KEYSET_MALFORMED` when the file is no key set; a key it cannot use has its own code, e.g.
+ * `KEY_UNSUPPORTED`.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { parseKeySet } from "./key_sets.ts";
  * const text = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
  * const set = parseKeySet(new TextEncoder().encode(text), "keys.json");
- * console.assert(set.format === "jwks");
+ * equal(set.format, "jwks");
  * ```
  */
 export function parseKeySet(bytes: Uint8Array, name: string): KeySetFile {
@@ -214,12 +221,18 @@ export function parseKeySet(bytes: Uint8Array, name: string): KeySetFile {
 /**
  * Reads the payload of a signed transparency trust list: CBOR map `host → {1: COSE_Key_Set}`.
  *
- * @example
+ * @param payload The trust list statement's payload.
+ * @param name The file name, for messages.
+ * @returns Its keys, each with its issuer.
+ * @throws {AuditError} `KEYSET_MALFORMED` when the payload is not such a map.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { parseTrustListPayload } from "./key_sets.ts";
  * // {"a.example": {1: [{1: 1, -1: 6, -2: h'00..'}]}}
  * const payload = new Uint8Array([0xa1, 0x69, ...new TextEncoder().encode("a.example"), 0xa1, 0x01, 0x81, 0xa3, 0x01, 0x01, 0x20, 0x06, 0x21, 0x58, 0x20, ...new Uint8Array(32)]);
- * console.assert(parseTrustListPayload(payload, "list")[0]?.issuer === "a.example");
+ * equal(parseTrustListPayload(payload, "list")[0]?.issuer, "a.example");
  * ```
  */
 export function parseTrustListPayload(payload: Uint8Array, name: string): KeyEntry[] {

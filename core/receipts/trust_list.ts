@@ -34,9 +34,33 @@ export interface VerifiedTrustList {
  * Verifies a signed trust list and returns its keys. Every receipt on it must come from an issuer already in the
  * trust store and verify (authorized domains = the store's issuers, VerifyAllMatching, FailIfPresent).
  *
- * @example
- * ```ts ignore
- * const { keys } = await verifyTrustList(bytes, { trustStore, acceptedSigners: [did], name: "list.cose" });
+ * @param bytes The trust list: a transparent statement of content type
+ * `application/vnd.transparency-trust-list.v1+cose`.
+ * @param options The keys already trusted, the accepted signers and the file name.
+ * @returns The keys it lists, and the verification of the statement.
+ * @throws {PolicyError} `TRUST_LIST_UNTRUSTED` when its signer is not accepted or its content type is not a
+ * trust list's.
+ * @throws {VerificationError} `TRUST_LIST_UNTRUSTED` when the statement does not verify.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual, rejects } from "node:assert/strict";
+ * import { importKeySet } from "./import_keys.ts";
+ * import { verifyTrustList } from "./trust_list.ts";
+ * import { TrustStore } from "./trust_store.ts";
+ *
+ * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
+ * const trustStore = new TrustStore();
+ * const issuer = "ledger.contoso.example"; // the service that registered the trust list
+ * await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * const signer = "did:x509:0:sha256:abTSBNGDIuygAa3IU27s5OY0LXo6uaTRMHRRP6QlSQU::eku:1.3.6.1.5.5.7.3.36";
+ * const list = fixture("keys/trust-list.cose");
+ *
+ * const { keys } = await verifyTrustList(list, { trustStore, acceptedSigners: [signer], name: "trust-list.cose" });
+ * deepEqual(keys.map((k) => k.issuer), [issuer, "ledger.fabrikam.example", "ledger.fabrikam.example"]);
+ * await rejects(verifyTrustList(list, { trustStore, acceptedSigners: [], name: "trust-list.cose" }), {
+ *   code: "TRUST_LIST_UNTRUSTED",
+ * });
  * ```
  */
 export async function verifyTrustList(bytes: Uint8Array, options: TrustListOptions): Promise<VerifiedTrustList> {

@@ -19,10 +19,16 @@ const MAX_DEPTH = 64;
  * string with a lone surrogate (not I-JSON, RFC 8785 §3.1) is a `RangeError`; anything that is not JSON
  * (a function, a bigint, `undefined` outside an object) is a `TypeError`.
  *
- * @example
+ * @param value The JSON value.
+ * @returns Its canonical serialisation.
+ * @throws {RangeError} For a non-finite number or a lone surrogate.
+ * @throws {TypeError} For a value that is not JSON.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { canonicalJson } from "./canonical_json.ts";
- * console.assert(canonicalJson({ b: [1e30, 4.5], a: "\u20ac\n" }) === '{"a":"€\\n","b":[1e+30,4.5]}');
+ * equal(canonicalJson({ b: [1e30, 4.5], a: "\u20ac\n" }), '{"a":"€\\n","b":[1e+30,4.5]}');
  * ```
  */
 export function canonicalJson(value: Json): string {

@@ -54,10 +54,15 @@ const WORDS: Readonly<Record<string, string>> = {
  * A field name as words: `expectedFrom` → `expected from`, `payload-hash-alg` → `payload hash alg`,
  * `entryUrl` → `entry URL`; a plain lowercase word stays as it is.
  *
- * @example
+ * @param key The field name.
+ * @returns The name as words.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { readableName } from "./html.ts";
- * console.assert(readableName("expectedFrom") === "expected from" && readableName("svn") === "svn");
+ * equal(readableName("expectedFrom"), "expected from");
+ * equal(readableName("svn"), "svn");
  * ```
  */
 export function readableName(key: string): string {
@@ -114,10 +119,14 @@ details.folded:not([open])>summary::after{content:" (listed in report.json)";fon
 /**
  * Escapes text for HTML element content and quoted attribute values.
  *
- * @example
+ * @param text The text.
+ * @returns The text with `&`, `<`, `>`, `"` and `'` escaped.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { escapeHtml } from "./html.ts";
- * console.assert(escapeHtml(`<a href="x">'&'</a>`) === "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+ * equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
  * ```
  */
 export function escapeHtml(text: string): string {
@@ -294,8 +303,13 @@ function summaryHtml(report: AuditReport, context: HtmlContext): string {
  * evidence kind and subject with their details under readable names; the inputs with their digests, folded.
  * Print styles lay it out on A4.
  *
- * @example
+ * @param report The report.
+ * @param context The bundle digest and the signature to describe, when there are any.
+ * @returns The `report.html` page.
+ *
+ * @example Usage
  * ```ts
+ * import { doesNotMatch, match } from "node:assert/strict";
  * import { renderHtml } from "./html.ts";
  * import { summarize } from "./model.ts";
  * const findings = [{ id: "statement.a.signature", status: "fail" as const, kind: "statement" as const, subject: "a", message: "<bad>" }];
@@ -304,7 +318,8 @@ function summaryHtml(report: AuditReport, context: HtmlContext): string {
  *   playbook: { name: "demo", path: "demo.yaml", sha256: "00".repeat(32) }, evaluatedAt: "2026-01-01T00:00:00.000Z",
  *   inputs: [], findings, ...summarize(findings),
  * });
- * console.assert(html.includes("&lt;bad&gt;") && !html.includes("<script"));
+ * match(html, /&lt;bad&gt;/);
+ * doesNotMatch(html, /<script/);
  * ```
  */
 export function renderHtml(report: AuditReport, context: HtmlContext = {}): string {

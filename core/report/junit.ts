@@ -27,11 +27,16 @@ const XML_ESCAPES: Readonly<Record<string, string>> = {
  * Escapes text for an XML attribute value (line breaks kept as character references) or, with `text`, for
  * element content.
  *
- * @example
+ * @param value The text.
+ * @param options `text: true` to escape for element content.
+ * @returns The escaped text; characters XML cannot hold become U+FFFD.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { escapeXml } from "./junit.ts";
- * console.assert(escapeXml(`a<b & "c"\n`) === "a&lt;b &amp; &quot;c&quot;&#10;");
- * console.assert(escapeXml("a\nb\u0001", { text: true }) === "a\nb\uFFFD");
+ * equal(escapeXml(`a<b & "c"\n`), "a&lt;b &amp; &quot;c&quot;&#10;");
+ * equal(escapeXml("a\nb\u0001", { text: true }), "a\nb\uFFFD");
  * ```
  */
 export function escapeXml(value: string, options: { readonly text?: boolean } = {}): string {
@@ -80,8 +85,12 @@ function counts(findings: readonly Finding[]) {
 /**
  * Renders a report as JUnit XML.
  *
- * @example
+ * @param report The report.
+ * @returns The `junit.xml` text: one test suite per evidence kind.
+ *
+ * @example Usage
  * ```ts
+ * import { match } from "node:assert/strict";
  * import { renderJunit } from "./junit.ts";
  * import { summarize } from "./model.ts";
  * const findings = [{ id: "artifact.app", status: "fail" as const, kind: "artifact" as const, subject: "app.tar", message: "digest differs" }];
@@ -90,7 +99,7 @@ function counts(findings: readonly Finding[]) {
  *   playbook: { name: "demo", path: "demo.yaml", sha256: "00".repeat(32) }, evaluatedAt: "2026-01-01T00:00:00.000Z",
  *   inputs: [], findings, ...summarize(findings),
  * });
- * console.assert(xml.includes('<testsuite name="artifact" tests="1" failures="1"'));
+ * match(xml, /<testsuite name="artifact" tests="1" failures="1"/);
  * ```
  */
 export function renderJunit(report: AuditReport): string {

@@ -8,8 +8,9 @@
  * - {@linkcode signReport} / {@linkcode verifySignedReport}: `report.cose`.
  * - {@linkcode renderHtml}, {@linkcode renderJunit}: `report.html` and `junit.xml`.
  *
- * @example
+ * @example Usage
  * ```ts
+ * import { equal, match } from "node:assert/strict";
  * import { encodeReport, generateAuditorKey, renderHtml, signReport, summarize, verifySignedReport } from "./mod.ts";
  *
  * const findings = [{ id: "statement.release.signature", status: "pass" as const, kind: "statement" as const,
@@ -24,7 +25,8 @@
  * const { key } = await generateAuditorKey("EdDSA");
  * const cose = await signReport(json, key, { issuer: "auditor.example", subject: report.subject, iat: 1767225600 });
  * const verified = await verifySignedReport(cose, key.publicKey);
- * console.assert(verified.report.verdict === "pass" && renderHtml(verified.report).includes("Release audit"));
+ * equal(verified.report.verdict, "pass");
+ * match(renderHtml(verified.report), /Release audit/);
  * ```
  *
  * @module

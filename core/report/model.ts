@@ -79,11 +79,16 @@ export const REPORT_CONTENT_TYPE = "application/vnd.scitt-audit.report+json";
 /**
  * Counts findings per status and decides the verdict.
  *
- * @example
+ * @param findings The findings.
+ * @returns The count per status, and the verdict: `fail` when any finding failed, else `pass`.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { summarize } from "./model.ts";
  * const s = summarize([{ id: "a", status: "pass", kind: "statement", subject: "x", message: "ok" }]);
- * console.assert(s.verdict === "pass" && s.summary.pass === 1);
+ * equal(s.verdict, "pass");
+ * equal(s.summary.pass, 1);
  * ```
  */
 export function summarize(findings: readonly Finding[]): Pick<AuditReport, "summary" | "verdict"> {

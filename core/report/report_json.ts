@@ -14,8 +14,12 @@ import { type AuditReport, type Json, summarize } from "./model.ts";
 /**
  * Encodes a report as canonical JSON (RFC 8785) in UTF-8: the bytes of `report.json` and of a signed report's payload.
  *
- * @example
+ * @param report The report.
+ * @returns The `report.json` bytes.
+ *
+ * @example Usage
  * ```ts
+ * import { match } from "node:assert/strict";
  * import { encodeReport } from "./report_json.ts";
  * import { summarize } from "./model.ts";
  * const bytes = encodeReport({
@@ -23,7 +27,7 @@ import { type AuditReport, type Json, summarize } from "./model.ts";
  *   playbook: { name: "demo", path: "demo.yaml", sha256: "00".repeat(32) }, evaluatedAt: "2026-01-01T00:00:00.000Z",
  *   inputs: [], findings: [], ...summarize([]),
  * });
- * console.assert(new TextDecoder().decode(bytes).startsWith('{"evaluatedAt":"2026-01-01T00:00:00.000Z"'));
+ * match(new TextDecoder().decode(bytes), /^\{"evaluatedAt":"2026-01-01T00:00:00\.000Z",/);
  * ```
  */
 export function encodeReport(report: AuditReport): Uint8Array {
@@ -141,8 +145,13 @@ function checkReport(value: unknown): AuditReport {
  * matching the findings, and already canonical (re-encoding gives the very same bytes). Every failure is
  * `REPORT_MALFORMED`.
  *
- * @example
+ * @param bytes The `report.json` bytes.
+ * @returns The report.
+ * @throws {AuditError} `REPORT_MALFORMED` when the bytes are not a canonical report.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { decodeReport, encodeReport } from "./report_json.ts";
  * import { summarize } from "./model.ts";
  * const bytes = encodeReport({
@@ -150,7 +159,7 @@ function checkReport(value: unknown): AuditReport {
  *   playbook: { name: "demo", path: "demo.yaml", sha256: "00".repeat(32) }, evaluatedAt: "2026-01-01T00:00:00.000Z",
  *   inputs: [], findings: [], ...summarize([]),
  * });
- * console.assert(decodeReport(bytes).verdict === "pass");
+ * equal(decodeReport(bytes).verdict, "pass");
  * ```
  */
 export function decodeReport(bytes: Uint8Array): AuditReport {

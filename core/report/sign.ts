@@ -38,8 +38,16 @@ function malformed(detail: string): never {
  * The bytes must be a report as {@linkcode encodeReport} writes it (anything else is `REPORT_MALFORMED`), and
  * `claims.subject` must be the report's subject, so that every signed report also verifies.
  *
- * @example
+ * @param reportJson The report bytes, as {@linkcode encodeReport} writes them.
+ * @param key The auditor's private key.
+ * @param claims The CWT claims: `iss`, `sub` and `iat`.
+ * @returns The tagged COSE_Sign1 (`report.cose`).
+ * @throws {AuditError} `REPORT_MALFORMED` when the bytes are not a report, `sub` is not its subject or `iss` is empty.
+ * @throws {RangeError} When `iat` is not a non-negative integer.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { signReport, verifySignedReport } from "./sign.ts";
  * import { generateAuditorKey } from "./signing_key.ts";
  * import { encodeReport } from "./report_json.ts";
@@ -52,7 +60,8 @@ function malformed(detail: string): never {
  * const { key } = await generateAuditorKey("ES256");
  * const cose = await signReport(json, key, { issuer: "auditor.example", subject: "demo", iat: 1767225600 });
  * const verified = await verifySignedReport(cose, key.publicKey);
- * console.assert(verified.report.subject === "demo" && verified.claims.issuer === "auditor.example");
+ * equal(verified.report.subject, "demo");
+ * equal(verified.claims.issuer, "auditor.example");
  * ```
  */
 export async function signReport(reportJson: Uint8Array, key: AuditorKey, claims: ReportClaims): Promise<Uint8Array> {
@@ -127,16 +136,20 @@ function readReportClaims(header: ReadonlyMap<unknown, unknown>): ReportClaims {
  * `REPORT_KEY_MISMATCH` (signed by another key or algorithm) and `REPORT_SIGNATURE_INVALID`; the last two are
  * {@linkcode VerificationError}s.
  *
- * @example
+ * @param cose The signed report (`report.cose`).
+ * @param publicKey The auditor's public key.
+ * @returns The report and the claims it was signed with.
+ * @throws {AuditError} `COSE_MALFORMED`, `CBOR_MALFORMED` or `REPORT_MALFORMED` when it is not a signed report.
+ * @throws {VerificationError} `REPORT_KEY_MISMATCH` or `REPORT_SIGNATURE_INVALID`.
+ *
+ * @example Usage
  * ```ts
+ * import { rejects } from "node:assert/strict";
  * import { verifySignedReport } from "./sign.ts";
  * import { generateAuditorKey } from "./signing_key.ts";
  * const { key } = await generateAuditorKey("EdDSA");
- * try {
- *   await verifySignedReport(new Uint8Array([0xd2, 0x84, 0x40, 0xa0, 0xf6, 0x40]), key.publicKey);
- * } catch (error) {
- *   console.assert((error as { code?: string }).code === "REPORT_MALFORMED");
- * }
+ * const unsigned = new Uint8Array([0xd2, 0x84, 0x40, 0xa0, 0xf6, 0x40]);
+ * await rejects(verifySignedReport(unsigned, key.publicKey), { code: "REPORT_MALFORMED" });
  * ```
  */
 export async function verifySignedReport(cose: Uint8Array, publicKey: PublicKey): Promise<VerifiedReport> {

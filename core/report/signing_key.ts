@@ -71,11 +71,17 @@ function unsupported(what: string, detail: string): never {
 /**
  * The report algorithm a public key signs with: ES256 for P-256, ES384 for P-384, EdDSA for Ed25519.
  *
- * @example
+ * @param key The public key.
+ * @param what What the key is, for messages.
+ * @returns The algorithm.
+ * @throws {AuditError} `KEY_UNSUPPORTED` for any other kind of key.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { reportAlgorithmOf } from "./signing_key.ts";
  * import { ed25519PublicKey } from "../crypto/public_key.ts";
- * console.assert(reportAlgorithmOf(ed25519PublicKey(new Uint8Array(32))) === "EdDSA");
+ * equal(reportAlgorithmOf(ed25519PublicKey(new Uint8Array(32))), "EdDSA");
  * ```
  */
 export function reportAlgorithmOf(key: PublicKey, what = "auditor public key"): ReportAlgorithm {
@@ -91,10 +97,14 @@ export function reportAlgorithmOf(key: PublicKey, what = "auditor public key"): 
 /**
  * The COSE algorithm id of a report algorithm.
  *
- * @example
+ * @param alg The report algorithm.
+ * @returns Its COSE id: -7, -35 or -8.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { reportAlgorithmId } from "./signing_key.ts";
- * console.assert(reportAlgorithmId("ES384") === -35);
+ * equal(reportAlgorithmId("ES384"), -35);
  * ```
  */
 export function reportAlgorithmId(alg: ReportAlgorithm): number {
@@ -194,12 +204,19 @@ async function auditorKey(
  * Imports the auditor's private key from PKCS#8 (`PRIVATE KEY` PEM, or DER) or a private JWK, for ES256 (P-256),
  * ES384 (P-384) or EdDSA (Ed25519). Malformed input is `KEY_MALFORMED`, another algorithm `KEY_UNSUPPORTED`.
  *
- * @example
+ * @param bytes The key file.
+ * @param options What the key is, for messages.
+ * @returns The key, ready to sign.
+ * @throws {AuditError} `KEY_MALFORMED` or `KEY_UNSUPPORTED`.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { generateAuditorKey, importAuditorKey } from "./signing_key.ts";
  * const pair = await generateAuditorKey("ES256");
  * const key = await importAuditorKey(new TextEncoder().encode(pair.privatePem));
- * console.assert(key.alg === "ES256" && key.kid === pair.key.kid);
+ * equal(key.alg, "ES256");
+ * equal(key.kid, pair.key.kid);
  * ```
  */
 export async function importAuditorKey(
@@ -232,12 +249,18 @@ export async function importAuditorKey(
  * Imports the auditor's public key from SPKI (`PUBLIC KEY` PEM, or DER) or a public JWK; it must be a key a
  * report can be signed with (P-256, P-384 or Ed25519).
  *
- * @example
+ * @param bytes The key file.
+ * @param options What the key is, for messages.
+ * @returns The public key.
+ * @throws {AuditError} `KEY_MALFORMED` or `KEY_UNSUPPORTED`.
+ *
+ * @example Usage
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { generateAuditorKey, importAuditorPublicKey } from "./signing_key.ts";
  * const pair = await generateAuditorKey("EdDSA");
  * const key = importAuditorPublicKey(new TextEncoder().encode(pair.publicPem));
- * console.assert(key.kty === "OKP");
+ * equal(key.kty, "OKP");
  * ```
  */
 export function importAuditorPublicKey(bytes: Uint8Array, options: { readonly what?: string } = {}): PublicKey {
@@ -276,11 +299,16 @@ export interface GeneratedAuditorKey {
 /**
  * Generates an auditor key pair.
  *
- * @example
+ * @param alg The algorithm.
+ * @returns The key, ready to sign, and both halves as PEM.
+ *
+ * @example Usage
  * ```ts
+ * import { equal, match } from "node:assert/strict";
  * import { generateAuditorKey } from "./signing_key.ts";
  * const pair = await generateAuditorKey("ES384");
- * console.assert(pair.privatePem.startsWith("-----BEGIN PRIVATE KEY-----") && pair.key.kid.length === 64);
+ * match(pair.privatePem, /^-----BEGIN PRIVATE KEY-----/);
+ * equal(pair.key.kid.length, 64);
  * ```
  */
 export async function generateAuditorKey(alg: ReportAlgorithm): Promise<GeneratedAuditorKey> {

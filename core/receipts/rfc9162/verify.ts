@@ -126,9 +126,42 @@ async function checkSignature(
  * the leaf rule, the root each proof leads to, and the signature over `["Signature1", protected, h'', root]`.
  * Throws a coded {@linkcode VerificationError} (or `RECEIPT_MALFORMED` for a missing header) on failure.
  *
- * @example
- * ```ts ignore
- * const { root, proofs } = await verifyRfc9162Receipt(receipt, serviceKey, { statement: bytes });
+ * @param receipt The decoded receipt (vds 1).
+ * @param serviceKey The service's key that the receipt's kid names.
+ * @param options The statement, the service's leaf rule and a cache.
+ * @returns The signed root and the proofs that lead to it.
+ * @throws {VerificationError} At the first failed check, e.g. `RECEIPT_KID_MISMATCH` or
+ * `RECEIPT_SIGNATURE_INVALID`.
+ * @throws {AuditError} `RECEIPT_MALFORMED` when a required header is missing.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { CborTag } from "../../cbor.ts";
+ * import { encodeCbor } from "../../cbor_encode.ts";
+ * import { decodeCoseSign1, sigStructure } from "../../cose/sign1.ts";
+ * import { publicKeyFromSpki } from "../../crypto/public_key.ts";
+ * import { rfc9162StatementLeaf } from "./leaf.ts";
+ * import { verifyRfc9162Receipt } from "./verify.ts";
+ *
+ * const fixture = new URL("../../../fixtures/mst/statements/release-1.3.signed.cose", import.meta.url);
+ * const statement = Deno.readFileSync(fixture);
+ * // A service with an ES256 key whose tree holds only this statement: its root is the statement's leaf hash.
+ * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const serviceKey = { issuer: "ledger.example", kid: "key-1", key, sources: [] };
+ * const root = await rfc9162StatementLeaf(statement);
+ * const kid = new TextEncoder().encode("key-1");
+ * const header = encodeCbor(new Map<number, number | Uint8Array>([[1, -7], [4, kid], [395, 1]])); // ES256, kid, vds 1
+ * const signature = new Uint8Array(
+ *   await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, sigStructure(header, root).slice()),
+ * );
+ * const proofs = new Map([[396, new Map([[-1, [encodeCbor([1, 0, []])]]])]]); // [tree size, leaf index, path]
+ * const receipt = decodeCoseSign1(encodeCbor(new CborTag(18, [header, proofs, null, signature])));
+ *
+ * const result = await verifyRfc9162Receipt(receipt, serviceKey, { statement });
+ * deepEqual(result.root, root);
+ * deepEqual(result.proofs, [{ treeSize: 1, leafIndex: 0, path: [] }]);
  * ```
  */
 export async function verifyRfc9162Receipt(
@@ -157,9 +190,42 @@ export async function verifyRfc9162Receipt(
  * checks as {@linkcode verifyRfc9162Receipt}, every proof starting at `oldTreeSize` and rebuilding `oldRoot`, and
  * the signature over the newer root the proofs lead to (RFC 9942: the payload is the newer root).
  *
- * @example
- * ```ts ignore
- * const { root, treeSize } = await verifyRfc9162ConsistencyReceipt(receipt, serviceKey, { oldRoot, oldTreeSize: 3 });
+ * @param receipt The decoded receipt (vds 1) with consistency proofs (-2).
+ * @param serviceKey The service's key that the receipt's kid names.
+ * @param options The older root and its tree size, and a cache.
+ * @returns The signed newer root, its tree size and the proofs.
+ * @throws {VerificationError} At the first failed check, e.g. `RECEIPT_PROOF_INVALID` or
+ * `RECEIPT_SIGNATURE_INVALID`.
+ * @throws {AuditError} `RECEIPT_MALFORMED` when a required header is missing.
+ *
+ * @example Usage
+ * ```ts
+ * import { deepEqual, equal } from "node:assert/strict";
+ * import { CborTag } from "../../cbor.ts";
+ * import { encodeCbor } from "../../cbor_encode.ts";
+ * import { decodeCoseSign1, sigStructure } from "../../cose/sign1.ts";
+ * import { publicKeyFromSpki } from "../../crypto/public_key.ts";
+ * import { rfc9162LeafHash, rfc9162NodeHash } from "../../merkle/mod.ts";
+ * import { verifyRfc9162ConsistencyReceipt } from "./verify.ts";
+ *
+ * // A tree grows from one leaf to two: the proof from size 1 to size 2 is the new leaf's hash.
+ * const oldRoot = rfc9162LeafHash(new TextEncoder().encode("entry 0"));
+ * const added = rfc9162LeafHash(new TextEncoder().encode("entry 1"));
+ * const root = rfc9162NodeHash(oldRoot, added);
+ * const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
+ * const key = publicKeyFromSpki(new Uint8Array(await crypto.subtle.exportKey("spki", pair.publicKey)));
+ * const serviceKey = { issuer: "ledger.example", kid: "key-1", key, sources: [] };
+ * const kid = new TextEncoder().encode("key-1");
+ * const header = encodeCbor(new Map<number, number | Uint8Array>([[1, -7], [4, kid], [395, 1]])); // ES256, kid, vds 1
+ * const signature = new Uint8Array(
+ *   await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, pair.privateKey, sigStructure(header, root).slice()),
+ * );
+ * const proofs = new Map([[396, new Map([[-2, [encodeCbor([1, 2, [added]])]]])]]); // [old size, new size, path]
+ * const receipt = decodeCoseSign1(encodeCbor(new CborTag(18, [header, proofs, null, signature])));
+ *
+ * const result = await verifyRfc9162ConsistencyReceipt(receipt, serviceKey, { oldRoot, oldTreeSize: 1 });
+ * deepEqual(result.root, root);
+ * equal(result.treeSize, 2);
  * ```
  */
 export async function verifyRfc9162ConsistencyReceipt(

@@ -49,17 +49,17 @@ export function sha256Sync(data: Uint8Array): Uint8Array {
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { concat } from "../bytes.ts";
- * import { sha256Bytes, transactionDigest } from "./leaf.ts";
+ * import { sha256Sync, transactionDigest } from "./leaf.ts";
  * import type { LedgerTransaction } from "./transaction.ts";
  *
  * const raw = new Uint8Array([1, 2, 3]);
  * const tx: LedgerTransaction = {
  *   offset: 0, raw, version: 1, flags: 0, seqno: 1, view: 1, entryType: 0, domainVersion: 1, tables: new Map(),
  * };
- * deepEqual(transactionDigest(tx), sha256Bytes(raw));
+ * deepEqual(transactionDigest(tx), sha256Sync(raw));
  * const commitEvidenceDigest = new Uint8Array(32);
- * const writeSetAndEvidence = concat([sha256Bytes(raw), commitEvidenceDigest]);
- * deepEqual(transactionDigest({ ...tx, commitEvidenceDigest }), sha256Bytes(writeSetAndEvidence));
+ * const writeSetAndEvidence = concat([sha256Sync(raw), commitEvidenceDigest]);
+ * deepEqual(transactionDigest({ ...tx, commitEvidenceDigest }), sha256Sync(writeSetAndEvidence));
  * ```
  */
 export function transactionDigest(tx: LedgerTransaction): Uint8Array {

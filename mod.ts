@@ -53,14 +53,14 @@ export {
 } from "./core/receipts/policy.ts";
 export { computeKid, TrustStore } from "./core/receipts/trust_store.ts";
 export { type KeySetFile, parseKeySet } from "./core/receipts/key_sets.ts";
-export { importKeySet, type KeyImport } from "./core/receipts/import_keys.ts";
-export { verifyTrustList } from "./core/receipts/trust_list.ts";
+export { importKeySet, type KeyImport } from "./core/trust/import_keys.ts";
+export { verifyTrustList } from "./core/trust/trust_list.ts";
 export {
   claimsDigest,
   type ReceiptReport,
   type StatementReport,
   verifyTransparentStatement,
-} from "./core/statement.ts";
+} from "./core/statement/mod.ts";
 export { RFC9162_LEAF_RULES, type Rfc9162LeafRule, verifyRfc9162Receipt } from "./core/receipts/rfc9162/mod.ts";
 export { loadPlaybook, type Playbook, PlaybookError, runPlaybook } from "./core/playbook/mod.ts";
 export {

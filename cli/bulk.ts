@@ -9,8 +9,8 @@
 import { AuditError, isMalformedCode } from "../core/errors.ts";
 import type { ReceiptPolicy } from "../core/receipts/policy.ts";
 import type { TrustStore } from "../core/receipts/trust_store.ts";
-import type { SignerPolicy } from "../core/signer_policy.ts";
-import { type StatementReport, verifyTransparentStatement } from "../core/statement.ts";
+import type { SignerPolicy } from "../core/statement/signer_policy.ts";
+import { type StatementReport, verifyTransparentStatement } from "../core/statement/mod.ts";
 import { VerificationCache, type VerificationCacheStats } from "../core/verification_cache.ts";
 import { CliError, EXIT, exitFor, type ExitStatus } from "./exit.ts";
 import { readInput } from "./io.ts";
@@ -81,7 +81,7 @@ export async function outcomeOf(
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { fileURLToPath } from "node:url";
- * import { importKeySet } from "../core/receipts/import_keys.ts";
+ * import { importKeySet } from "../core/trust/import_keys.ts";
  * import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
  * import { TrustStore } from "../core/receipts/trust_store.ts";
  * import { fileVerifier } from "./bulk.ts";
@@ -119,7 +119,7 @@ export function fileVerifier(
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { fileURLToPath } from "node:url";
- * import { importKeySet } from "../core/receipts/import_keys.ts";
+ * import { importKeySet } from "../core/trust/import_keys.ts";
  * import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
  * import { TrustStore } from "../core/receipts/trust_store.ts";
  * import { fileVerifier, verifyInThread } from "./bulk.ts";

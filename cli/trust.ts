@@ -7,9 +7,9 @@
  */
 
 import { AuditError } from "../core/errors.ts";
-import { importKeySet, type KeyImport } from "../core/receipts/import_keys.ts";
+import { importKeySet, type KeyImport } from "../core/trust/import_keys.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
-import type { SignerPolicy } from "../core/signer_policy.ts";
+import type { SignerPolicy } from "../core/statement/signer_policy.ts";
 import { parseUtcTime } from "../core/time.ts";
 import { parseCertificates } from "../core/x509/certificate.ts";
 import { CliError, EXIT, exitFor, usage } from "./exit.ts";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { fromBase64, fromUtf8, toHex } from "../core/bytes.ts";
 import { sha256 } from "../core/crypto/digest.ts";
-import { importKeySet } from "../core/receipts/import_keys.ts";
+import { importKeySet } from "../core/trust/import_keys.ts";
 import type { ReceiptPolicy } from "../core/receipts/policy.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
 import { parseCertificate, parseCertificates } from "../core/x509/certificate.ts";

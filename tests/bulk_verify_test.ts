@@ -10,7 +10,7 @@ import { loadTrustStore } from "../cli/trust.ts";
 import { ProgressBar } from "../cli/progress.ts";
 import { DEFAULT_RECEIPT_POLICY, type ReceiptPolicy } from "../core/receipts/policy.ts";
 import type { TrustStore } from "../core/receipts/trust_store.ts";
-import { verifyTransparentStatement } from "../core/statement.ts";
+import { verifyTransparentStatement } from "../core/statement/mod.ts";
 import { VerificationCache } from "../core/verification_cache.ts";
 
 const path = (relative: string) => decodeURIComponent(new URL(relative, import.meta.url).pathname);

@@ -10,10 +10,10 @@ import { bstrHeader } from "../core/cbor.ts";
 import { concat } from "../core/bytes.ts";
 import { decodeCoseSign1 } from "../core/cose/sign1.ts";
 import { HEADER } from "../core/cose/labels.ts";
-import { importKeySet } from "../core/receipts/import_keys.ts";
+import { importKeySet } from "../core/trust/import_keys.ts";
 import { DEFAULT_RECEIPT_POLICY } from "../core/receipts/policy.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
-import { verifyTransparentStatement } from "../core/statement.ts";
+import { verifyTransparentStatement } from "../core/statement/mod.ts";
 import { readVector, vectorTest } from "./_vectors.ts";
 import { cli } from "./_cli.ts";
 

@@ -16,10 +16,10 @@ import assert from "node:assert/strict";
 import { AuditError } from "../core/errors.ts";
 import { decodeCoseSign1 } from "../core/cose/sign1.ts";
 import { HEADER } from "../core/cose/labels.ts";
-import { importKeySet } from "../core/receipts/import_keys.ts";
+import { importKeySet } from "../core/trust/import_keys.ts";
 import type { ReceiptPolicy } from "../core/receipts/policy.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
-import { type StatementReport, verifyTransparentStatement } from "../core/statement.ts";
+import { type StatementReport, verifyTransparentStatement } from "../core/statement/mod.ts";
 import { EXIT, exitFor } from "../cli/exit.ts";
 import { readVector, vectorTest } from "./_vectors.ts";
 

@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import { toHex } from "../core/bytes.ts";
 import { decodeCoseSign1 } from "../core/cose/sign1.ts";
 import { verifyCcfReceipt } from "../core/receipts/ccf.ts";
-import { importKeySet } from "../core/receipts/import_keys.ts";
+import { importKeySet } from "../core/trust/import_keys.ts";
 import type { ReceiptPolicy } from "../core/receipts/policy.ts";
 import { TrustStore } from "../core/receipts/trust_store.ts";
-import { claimsDigest, verifyTransparentStatement } from "../core/statement.ts";
+import { claimsDigest, verifyTransparentStatement } from "../core/statement/mod.ts";
 
 const ROOT = new URL("../fixtures/mst/", import.meta.url);
 const read = (path: string) => Deno.readFileSync(new URL(path, ROOT));

@@ -26,7 +26,10 @@ export const LAYERS: readonly (readonly string[])[] = [
   ],
   ["core/crypto/"],
   ["core/cose/", "core/x509/"],
-  ["core/receipts/", "core/verification_cache.ts", "core/statement.ts", "core/statement/", "core/signer_policy.ts"],
+  ["core/receipts/", "core/verification_cache.ts"],
+  // The statement pipeline, then trust material that is itself a statement (signed trust lists) or loads one.
+  ["core/statement/"],
+  ["core/trust/"],
   // Evidence kinds, and descriptions of evidence for `inspect` (which read every kind below them).
   ["core/attestation/", "core/ledger/", "core/sigstore/", "core/cose/describe.ts"],
   ["core/bundle/", "core/report/", "core/collect/"],

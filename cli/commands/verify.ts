@@ -12,14 +12,14 @@ import {
   UNAUTHORIZED_BEHAVIORS,
   type UnauthorizedReceiptBehavior,
 } from "../../core/receipts/policy.ts";
-import type { KeyImport } from "../../core/receipts/import_keys.ts";
+import type { KeyImport } from "../../core/trust/import_keys.ts";
 import { type CborInput, encodeCbor } from "../../core/cbor_encode.ts";
 import { HEADER } from "../../core/cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../core/cose/sign1.ts";
 import { AuditError } from "../../core/errors.ts";
 import type { TrustStore } from "../../core/receipts/trust_store.ts";
-import type { SignerPolicy } from "../../core/signer_policy.ts";
-import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement.ts";
+import type { SignerPolicy } from "../../core/statement/signer_policy.ts";
+import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement/mod.ts";
 import { fileVerifier, LARGE_SET, type Outcome, outcomeOf, verifyInThread, verifyInWorkers } from "../bulk.ts";
 import { type Command, defineCommand, type Parsed, withFile } from "../command.ts";
 import { EXIT, type ExitStatus, usage, worstExit } from "../exit.ts";

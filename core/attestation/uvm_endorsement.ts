@@ -16,7 +16,7 @@ import { AuditError, type Problem, problemOf } from "../errors.ts";
 import { type Check, check } from "../check.ts";
 import type { Json } from "../report/canonical_json.ts";
 import { TrustStore } from "../receipts/trust_store.ts";
-import { type StatementReport, type VerifyStatementOptions, verifyTransparentStatement } from "../statement.ts";
+import { type StatementReport, type VerifyStatementOptions, verifyTransparentStatement } from "../statement/mod.ts";
 import { type Certificate, parseCertificate } from "../x509/certificate.ts";
 import { resolveDidX509 } from "../x509/did_x509.ts";
 import { formatName } from "../x509/name.ts";

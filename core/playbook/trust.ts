@@ -11,7 +11,7 @@ import { AMD_PRODUCTS, amdProduct, checkExtraRoot, type ExtraRoot } from "../att
 import { CCF_DEFAULT_UVM_ROOTS, type UvmRoot } from "../attestation/uvm_endorsement.ts";
 import { AuditError } from "../errors.ts";
 import type { Finding } from "../report/model.ts";
-import { importKeySet } from "../receipts/import_keys.ts";
+import { importKeySet } from "../trust/import_keys.ts";
 import {
   AUTHORIZED_BEHAVIORS,
   type AuthorizedReceiptBehavior,

@@ -206,9 +206,9 @@ const CCF_HEADER_WORDING: HeaderWording = {
  * ```ts
  * import { rejects } from "node:assert/strict";
  * import { decodeCoseSign1 } from "../cose/sign1.ts";
- * import { claimsDigest } from "../statement.ts";
+ * import { claimsDigest } from "../statement/mod.ts";
  * import { verifyCcfReceipt } from "./ccf.ts";
- * import { importKeySet } from "./import_keys.ts";
+ * import { importKeySet } from "../trust/import_keys.ts";
  * import { TrustStore } from "./trust_store.ts";
  *
  * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AuditError } from "../errors.ts";
 import { toBase64, utf8 } from "../bytes.ts";
 import { publicKeyFromJwk } from "../crypto/public_key.ts";
-import { importKeySet } from "./import_keys.ts";
+import { importKeySet } from "../trust/import_keys.ts";
 import { parseKeySet } from "./key_sets.ts";
 import { computeKid, TrustStore } from "./trust_store.ts";
 

@@ -6,9 +6,9 @@
  */
 
 import { AuditError } from "../errors.ts";
-import { type KeyEntry, parseKeySet } from "./key_sets.ts";
+import { type KeyEntry, parseKeySet } from "../receipts/key_sets.ts";
 import { verifyTrustList } from "./trust_list.ts";
-import { normalizeIssuer, type TrustStore } from "./trust_store.ts";
+import { normalizeIssuer, type TrustStore } from "../receipts/trust_store.ts";
 
 /** What importing one file did. */
 export interface KeyImport {
@@ -43,7 +43,7 @@ export interface ImportKeySetOptions {
  * ```ts
  * import { ok as assert } from "node:assert/strict";
  * import { importKeySet } from "./import_keys.ts";
- * import { TrustStore } from "./trust_store.ts";
+ * import { TrustStore } from "../receipts/trust_store.ts";
  * const jwks = '{"keys":[{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}]}';
  * const store = new TrustStore();
  * const result = await importKeySet(store, new TextEncoder().encode(jwks), { name: "k.json", issuer: "ledger.example" });

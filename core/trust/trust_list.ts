@@ -8,9 +8,9 @@
 
 import { PolicyError, VerificationError } from "../errors.ts";
 import { decodeCoseSign1 } from "../cose/sign1.ts";
-import { type StatementReport, verifyTransparentStatement } from "../statement.ts";
-import { type KeyEntry, parseTrustListPayload, TRUST_LIST_CONTENT_TYPE } from "./key_sets.ts";
-import type { TrustStore } from "./trust_store.ts";
+import { type StatementReport, verifyTransparentStatement } from "../statement/mod.ts";
+import { type KeyEntry, parseTrustListPayload, TRUST_LIST_CONTENT_TYPE } from "../receipts/key_sets.ts";
+import type { TrustStore } from "../receipts/trust_store.ts";
 
 /** Options for {@linkcode verifyTrustList}. */
 export interface TrustListOptions {
@@ -47,7 +47,7 @@ export interface VerifiedTrustList {
  * import { deepEqual, rejects } from "node:assert/strict";
  * import { importKeySet } from "./import_keys.ts";
  * import { verifyTrustList } from "./trust_list.ts";
- * import { TrustStore } from "./trust_store.ts";
+ * import { TrustStore } from "../receipts/trust_store.ts";
  *
  * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
  * const trustStore = new TrustStore();

@@ -10,13 +10,13 @@
  * @module
  */
 
-import { equalBytes } from "./bytes.ts";
-import { type Check, check } from "./check.ts";
-import { AuditError, type ErrorCode } from "./errors.ts";
-import { formatUtcTime } from "./time.ts";
-import type { Certificate } from "./x509/certificate.ts";
-import { verifyChain } from "./x509/chain.ts";
-import { formatName } from "./x509/name.ts";
+import { equalBytes } from "../bytes.ts";
+import { type Check, check } from "../check.ts";
+import { AuditError, type ErrorCode } from "../errors.ts";
+import { formatUtcTime } from "../time.ts";
+import type { Certificate } from "../x509/certificate.ts";
+import { verifyChain } from "../x509/chain.ts";
+import { formatName } from "../x509/name.ts";
 
 /** Who may have signed a statement. Every member is optional: a rule that is absent is not checked. */
 export interface SignerPolicy {

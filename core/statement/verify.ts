@@ -1,0 +1,240 @@
+/**
+ * Transparent statement verification: the pipeline that ties COSE, X.509 / did:x509, receipts, the receipt policy
+ * and the signer policy together. Decode → statement signature → issuer identity → receipts → receipt policy →
+ * signer policy → decision. Besides its typed facts the report says what it decided as {@linkcode Check}s, the
+ * one vocabulary reports are built from.
+ *
+ * @module
+ */
+
+import { equalBytes, toHex } from "../bytes.ts";
+import { digest, type HashName, sha256 } from "../crypto/digest.ts";
+import type { ErrorCode, Problem } from "../errors.ts";
+import { readClaims } from "../cose/claims.ts";
+import { HEADER } from "../cose/labels.ts";
+import { type CoseSign1, decodeCoseSign1, strippedStatement } from "../cose/sign1.ts";
+import { formatName } from "../x509/name.ts";
+import { DEFAULT_RFC9162_LEAF_RULE } from "../receipts/rfc9162/mod.ts";
+import { DEFAULT_RECEIPT_POLICY, evaluateReceiptPolicy } from "../receipts/policy.ts";
+import { type Check, check } from "../check.ts";
+import { certificateChecks, issuerCheck } from "./signer_policy.ts";
+import type { StatementReport, VerifyStatementOptions } from "./model.ts";
+import { checkIdentity, checkSignature, readChain } from "./_identity.ts";
+import {
+  iso,
+  isProblem,
+  receiptCheck,
+  type ReceiptContext,
+  receiptItems,
+  receiptPolicyCheck,
+  verifyReceipt,
+  withEntryUrl,
+} from "./_receipts.ts";
+
+/**
+ * The claims digest the service records: SHA-256 of `tag18([protected, {}, payload, signature])`, spliced from
+ * the raw items (spec: ccf-receipts §3).
+ *
+ * @example
+ * ```ts
+ * import { ok as assert } from "node:assert/strict";
+ * import { claimsDigest } from "./mod.ts";
+ * import { decodeCoseSign1 } from "../cose/sign1.ts";
+ * const msg = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x01, 0x02, 0x40, 0x40]));
+ * assert((await claimsDigest(msg)).length === 32);
+ * ```
+ */
+export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
+  return sha256(strippedStatement(message));
+}
+
+/**
+ * Verifies a transparent statement offline: the statement signature with the x5chain leaf, the did:x509 issuer
+ * against the chain, every receipt against the statement with the issuer's own keys, and the receipt policy.
+ * Throws an {@linkcode AuditError} when the statement itself cannot be decoded; every other problem is reported.
+ *
+ * @param bytes The transparent statement: a COSE_Sign1 with its receipts in header 394.
+ * @param options The service keys, the receipt and signer policies, and what else to check.
+ * @returns What was found and decided; `valid` says whether the statement holds.
+ * @throws {AuditError} `COSE_MALFORMED` when the statement cannot be decoded.
+ *
+ * @example Usage
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { importKeySet } from "../trust/import_keys.ts";
+ * import { DEFAULT_RECEIPT_POLICY } from "../receipts/policy.ts";
+ * import { TrustStore } from "../receipts/trust_store.ts";
+ * import { verifyTransparentStatement } from "./mod.ts";
+ *
+ * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
+ * const trustStore = new TrustStore();
+ * const issuers = ["ledger.contoso.example", "ledger.fabrikam.example"];
+ * for (const issuer of issuers) {
+ *   await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * }
+ * const policy = { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: issuers };
+ *
+ * const report = await verifyTransparentStatement(fixture("statements/release-1.2.cose"), { trustStore, policy });
+ * equal(report.valid, true);
+ * equal(report.digest, "037d63ef5196deb411aab886a67515c13b8d085a7a67737e310bbca1a6a430e3");
+ * equal(report.receipts[0]?.root, "9402ea1cbbcc1ff238de55a2bf373f15ee400ac73a518696ad1cd2ae68349f44");
+ *
+ * const tampered = fixture("negative/release-1.0.tampered-receipt-signature.cose");
+ * const failed = await verifyTransparentStatement(tampered, { trustStore, policy });
+ * equal(failed.valid, false);
+ * equal(failed.receipts[0]?.error?.code, "RECEIPT_SIGNATURE_INVALID");
+ * ```
+ */
+export async function verifyTransparentStatement(
+  bytes: Uint8Array,
+  options: VerifyStatementOptions,
+): Promise<StatementReport> {
+  const message = options.decoded ?? decodeCoseSign1(bytes, { what: "statement" });
+  const warnings: string[] = [];
+  if (!message.tagged) {
+    warnings.push("The statement has no COSE_Sign1 tag (18); its digest is computed over the tagged form");
+  }
+  const claims = readClaims(message.protectedHeader);
+  if (claims.layout === "cwt" && claims.subject === undefined) warnings.push("The statement has no subject (CWT sub)");
+  const digestBytes = await claimsDigest(message);
+  const context: ReceiptContext = {
+    statement: bytes,
+    digest: digestBytes,
+    trustStore: options.trustStore,
+    cache: options.cache,
+    leafRule: options.rfc9162LeafRule ?? DEFAULT_RFC9162_LEAF_RULE,
+  };
+  const chain = readChain(message, warnings, options.cache);
+  const noChain: Problem = { code: "X5CHAIN_MISSING", message: "The statement has no x5chain (label 33)" };
+  const signature = chain.length > 0
+    ? await checkSignature(message, chain, options.detachedPayload)
+    : { valid: false, error: noChain };
+  const identify = () => checkIdentity(claims.issuer, chain);
+  const identity = chain.length > 0
+    ? await (options.cache?.identity(claims.issuer, chain, identify) ?? identify())
+    : { valid: false, error: noChain };
+
+  const read = receiptItems(message);
+  const items = isProblem(read) ? undefined : read;
+  const itemsProblem = isProblem(read) ? read : undefined;
+  const outcomes = items ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, context))) : [];
+  const decision = !itemsProblem
+    ? evaluateReceiptPolicy(
+      outcomes.map((o) => ({ issuer: o.report.issuer, failure: o.report.error?.message })),
+      options.policy ?? DEFAULT_RECEIPT_POLICY,
+    )
+    : { ok: false, failures: [itemsProblem.message], message: itemsProblem.message, treatment: [] };
+  const receipts = outcomes.map((o, i) => {
+    const report = { ...withEntryUrl(o.report), treatment: decision.treatment[i]! };
+    return { ...report, check: receiptCheck(report, decision.ok) };
+  });
+  const malformed = itemsProblem ??
+    outcomes.find((o, i) => o.malformed && decision.treatment[i] !== "ignored")?.malformed;
+  const receiptsError: Problem | undefined = decision.ok ? undefined : malformed ?? {
+    code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
+    message: decision.message!,
+  };
+  const signers = options.signers ?? {};
+  const policyChecks = [
+    ...await certificateChecks(chain, signers),
+    ...(options.artifact ? [await artifactCheck(message, options.artifact)] : []),
+  ];
+  const withoutPolicy = signature.error ?? identity.error;
+  const issuer = issuerCheck(claims.issuer, identity, signers);
+  const signerFailure = [issuer, ...policyChecks].find((c) => c.status === "fail");
+  const error = withoutPolicy ?? receiptsError ?? (signerFailure && asProblem(signerFailure));
+  for (const c of policyChecks) if (c.status === "warn") warnings.push(c.message);
+  const iatIso = iso(claims.iat);
+  const statement = { ...claims, ...(iatIso ? { iatIso } : {}) };
+  const signatureReport = chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature;
+  const policy = {
+    ok: decision.ok,
+    failures: decision.failures,
+    ...(decision.message ? { message: decision.message } : {}),
+  };
+  return {
+    valid: error === undefined,
+    ...(error ? { error } : {}),
+    digest: toHex(digestBytes),
+    statement,
+    signature: signatureReport,
+    identity,
+    receipts,
+    policy,
+    warnings,
+    checks: [
+      signatureCheck(signatureReport, statement, toHex(digestBytes)),
+      issuer,
+      ...policyChecks.filter((c) => c.status !== "warn"),
+      ...receipts.map((r) => r.check),
+      receiptPolicyCheck(policy, options.policy ?? DEFAULT_RECEIPT_POLICY),
+    ],
+  };
+}
+
+function asProblem(c: Check): Problem {
+  return { code: c.code as ErrorCode, message: c.message };
+}
+
+function signatureCheck(
+  signature: StatementReport["signature"],
+  s: StatementReport["statement"],
+  digestHex: string,
+): Check {
+  return check(
+    "signature",
+    signature.valid ? "pass" : "fail",
+    signature.valid
+      ? `${s.alg} signature verifies with the x5chain leaf${signature.signer ? ` (${signature.signer})` : ""}`
+      : signature.error!.message,
+    {
+      code: signature.error?.code,
+      details: {
+        digest: digestHex,
+        alg: s.alg,
+        subject: s.subject ?? null,
+        svn: s.svn ?? null,
+        issuedAt: s.iatIso ?? null,
+        contentType: s.contentType ?? null,
+        signer: signature.signer ?? null,
+      },
+    },
+  );
+}
+
+const COSE_HASHES: ReadonlyMap<number, HashName> = new Map([[-16, "SHA-256"], [-43, "SHA-384"], [-44, "SHA-512"]]);
+
+/**
+ * The `payload` check: for a hash envelope the artifact's digest must equal the registered payload; otherwise an
+ * attached payload must equal the artifact byte for byte. A detached payload is what the signature was verified
+ * over (`detachedPayload`), so there is nothing more to compare.
+ */
+async function artifactCheck(message: CoseSign1, artifact: Uint8Array): Promise<Check> {
+  const payload = message.payload;
+  if (payload === null) return check("payload", "pass", "The statement's signature covers the given payload");
+  const hashAlg = message.protectedHeader.get(HEADER.PAYLOAD_HASH_ALG);
+  const hash = typeof hashAlg === "number" ? COSE_HASHES.get(hashAlg) : undefined;
+  if (hash) {
+    const computed = toHex(await digest(hash, artifact));
+    const registered = toHex(payload);
+    return computed === registered
+      ? check("payload", "pass", `The ${hash} of the given payload is the registered ${registered}`)
+      : check(
+        "payload",
+        "fail",
+        `The ${hash} of the given payload is ${computed}; the statement registers ${registered}`,
+        {
+          code: "PAYLOAD_MISMATCH",
+          details: { computed, registered },
+        },
+      );
+  }
+  return equalBytes(payload, artifact)
+    ? check("payload", "pass", "The given payload is the statement's payload")
+    : check(
+      "payload",
+      "fail",
+      `The given payload (${artifact.length} bytes) differs from the statement's payload (${payload.length} bytes)`,
+      { code: "PAYLOAD_MISMATCH" },
+    );
+}

@@ -9,6 +9,7 @@
 import { fromBase64, fromUtf8, toHex } from "../bytes.ts";
 import { sha256 } from "../crypto/digest.ts";
 import { AuditError, type Problem, problemOf } from "../errors.ts";
+import { type Check, check } from "../check.ts";
 import { type SnpVerification, type VerifySnpOptions, verifySnpReport } from "./sev_snp_verify.ts";
 import { parseSnpEndorsements } from "./snp_endorsements.ts";
 import { CCF_DEFAULT_UVM_ROOTS, type UvmEndorsement, type UvmRoot, verifyUvmEndorsement } from "./uvm_endorsement.ts";
@@ -67,6 +68,12 @@ export interface NodeQuoteResult {
   readonly uvm?: UvmEndorsement;
   /** Whether `node_id` equals hex(report_data[0:32]). */
   readonly nodeIdMatches?: boolean;
+  /**
+   * The quote's own checks, after the report's (`snp.checks`): `node-id` (node_id is report_data[0:32]) and, when
+   * the quote has a `measurement` field, `measurement-field` (it is the report measurement). Empty when the report
+   * could not be verified.
+   */
+  readonly checks: readonly Check[];
 }
 
 /** The outcome of {@linkcode verifyNodeQuotes}. */
@@ -176,13 +183,14 @@ async function verifyQuote(quote: NodeQuote, options: VerifyNodeQuotesOptions): 
         code: "NODE_QUOTE_INVALID",
         message: `Quote format "${quote.format}" is not supported; only ${SNP_QUOTE_FORMAT}`,
       },
+      checks: [],
     };
   }
   let snp: SnpVerification;
   try {
     snp = await verifySnpReport(quote.raw, parseSnpEndorsements(quote.endorsements), options);
   } catch (error) {
-    return { ...base, valid: false, error: problemOf(error) };
+    return { ...base, valid: false, error: problemOf(error), checks: [] };
   }
   const reportData = toHex(snp.report.reportData.subarray(0, 32));
   const nodeIdMatches = reportData === quote.nodeId;
@@ -214,7 +222,38 @@ async function verifyQuote(quote: NodeQuote, options: VerifyNodeQuotesOptions): 
     snp,
     ...(uvm ? { uvm } : {}),
     nodeIdMatches,
+    checks: bindingChecks(quote, reportData, toHex(snp.report.measurement)),
   };
+}
+
+function bindingChecks(quote: NodeQuote, reportData: string, measurement: string): Check[] {
+  const nodeId = quote.nodeId;
+  const out = [
+    reportData === nodeId
+      ? check("node-id", "pass", `node_id ${nodeId} is report_data[0:32]`, { details: { nodeId, reportData } })
+      : check("node-id", "fail", `node_id ${nodeId} is not report_data[0:32] ${reportData}`, {
+        code: "NODE_QUOTE_INVALID",
+        details: { nodeId, reportData },
+      }),
+  ];
+  const field = quote.measurement;
+  if (field !== undefined) {
+    const details = { field, measurement };
+    out.push(
+      field === measurement
+        ? check("measurement-field", "pass", `The "measurement" field is the report measurement`, { details })
+        : check(
+          "measurement-field",
+          "fail",
+          `The "measurement" field ${field} is not the report measurement ${measurement}`,
+          {
+            code: "NODE_QUOTE_INVALID",
+            details,
+          },
+        ),
+    );
+  }
+  return out;
 }
 
 /**

@@ -57,6 +57,7 @@ export {
   type MinimumTcb,
   snpBindingValues,
   type SnpCheck,
+  snpReportChecks,
   type SnpVerification,
   type VerifySnpOptions,
   verifySnpReport,

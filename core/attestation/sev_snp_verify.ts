@@ -414,6 +414,35 @@ function checkMinTcb(reported: TcbVersion, minimum: MinimumTcb, checks: Checks):
 }
 
 /**
+ * Everything a verification says about a report, as checks in report order: `report` (what the report is, with its
+ * fields in the details), every check of {@linkcode SnpVerification.checks}, and one `note.<i>` warning per note.
+ */
+export function snpReportChecks(snp: SnpVerification): Check[] {
+  const r = snp.report;
+  const about = made(
+    "report",
+    "pass",
+    `SEV-SNP report version ${r.version}${
+      snp.product ? ` from ${snp.product.name}` : ""
+    }, VMPL ${r.vmpl}, policy ${r.policy.value}, reported TCB ${r.reportedTcb.hex}`,
+    {
+      details: {
+        version: r.version,
+        guestSvn: r.guestSvn,
+        policy: r.policy.value,
+        vmpl: r.vmpl,
+        reportedTcb: r.reportedTcb.hex,
+        measurement: toHex(r.measurement),
+        hostData: toHex(r.hostData),
+        reportData: toHex(r.reportData),
+        chipId: toHex(r.chipId),
+      },
+    },
+  );
+  return [about, ...snp.checks, ...snp.notes.map((note, i) => made(`note.${i}`, "warn", note))];
+}
+
+/**
  * The report fields an audit binds to registered values, as lowercase hex.
  *
  * @example

@@ -5,12 +5,13 @@
  * @module
  */
 
-import { fromHex, toHex } from "../../bytes.ts";
+import { fromHex } from "../../bytes.ts";
 import {
   maaTokenChecks,
   type NodeQuote,
   parseNodeQuotes,
   parseSnpEndorsements,
+  snpReportChecks,
   type SnpVerification,
   type UvmEndorsement,
   uvmEndorsementCheck,
@@ -41,29 +42,8 @@ function snpOptions(item: AttestationItem, context: RunContext): VerifyNodeQuote
 }
 
 function addSnpFindings(prefix: string, item: AttestationItem, snp: SnpVerification, context: RunContext): void {
-  const base = (id: string): Base => ({ id: `${prefix}.${id}`, kind: "attestation", subject: item.id });
-  const r = snp.report;
-  context.add(finding({
-    ...base("report"),
-    status: "pass",
-    message: `SEV-SNP report version ${r.version}${
-      snp.product ? ` from ${snp.product.name}` : ""
-    }, VMPL ${r.vmpl}, policy ${r.policy.value}, reported TCB ${r.reportedTcb.hex}`,
-  }, {
-    details: {
-      version: r.version,
-      guestSvn: r.guestSvn,
-      policy: r.policy.value,
-      vmpl: r.vmpl,
-      reportedTcb: r.reportedTcb.hex,
-      measurement: toHex(r.measurement),
-      hostData: toHex(r.hostData),
-      reportData: toHex(r.reportData),
-      chipId: toHex(r.chipId),
-    },
-  }));
-  for (const check of snp.checks) context.add(placed(check, { prefix, kind: "attestation", subject: item.id }));
-  snp.notes.forEach((note, i) => context.add(finding({ ...base(`note.${i}`), status: "warn", message: note })));
+  const where = { prefix, kind: "attestation", subject: item.id } as const;
+  for (const check of snpReportChecks(snp)) context.add(placed(check, where));
 }
 
 function addUvmFinding(
@@ -130,25 +110,7 @@ async function evaluateNodeQuotes(item: AttestationItem, bytes: Uint8Array, cont
       return;
     }
     addSnpFindings(prefix, item, q.snp, context);
-    const reportData = toHex(q.snp.report.reportData.subarray(0, 32));
-    context.add(finding({
-      ...base("node-id"),
-      status: q.nodeIdMatches ? "pass" : "fail",
-      message: q.nodeIdMatches
-        ? `node_id ${q.nodeId} is report_data[0:32]`
-        : `node_id ${q.nodeId} is not report_data[0:32] ${reportData}`,
-    }, { code: q.nodeIdMatches ? undefined : "NODE_QUOTE_INVALID", details: { nodeId: q.nodeId, reportData } }));
-    const field = quotes[i]!.measurement;
-    if (field !== undefined) {
-      const measurement = toHex(q.snp.report.measurement);
-      context.add(finding({
-        ...base("measurement-field"),
-        status: field === measurement ? "pass" : "fail",
-        message: field === measurement
-          ? `The "measurement" field is the report measurement`
-          : `The "measurement" field ${field} is not the report measurement ${measurement}`,
-      }, { code: field === measurement ? undefined : "NODE_QUOTE_INVALID", details: { field, measurement } }));
-    }
+    for (const check of q.checks) context.add(placed(check, { prefix, kind: "attestation", subject: item.id }));
     addUvmFinding({ prefix, kind: "attestation", subject: item.id }, q.uvm, item.expect.uvmEndorsed === true, context);
   });
   skipValidity(

@@ -17,9 +17,12 @@ import { type CborInput, encodeCbor } from "../../core/cbor_encode.ts";
 import { HEADER } from "../../core/cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../core/cose/sign1.ts";
 import { AuditError } from "../../core/errors.ts";
-import type { TrustStore } from "../../core/receipts/trust_store.ts";
-import type { SignerPolicy } from "../../core/statement/signer_policy.ts";
-import { type StatementReport, statementReportJson, verifyTransparentStatement } from "../../core/statement/mod.ts";
+import {
+  type StatementReport,
+  statementReportJson,
+  type StatementTrust,
+  verifyTransparentStatement,
+} from "../../core/statement/mod.ts";
 import { fileVerifier, LARGE_SET, type Outcome, outcomeOf, verifyInThread, verifyInWorkers } from "../bulk.ts";
 import { type Command, defineCommand, type Parsed, withFile } from "../command.ts";
 import { EXIT, type ExitStatus, usage, worstExit } from "../exit.ts";
@@ -318,13 +321,6 @@ async function run({ values, positionals }: Parsed<typeof OPTIONS, true>, io: Io
   if (json) io.out("]}");
   else if (!quiet && count > 1) io.out(`${valid} valid, ${count - valid} not valid (${count} statements)`);
   return worstExit([...exits]);
-}
-
-/** The trust a statement is verified with: service keys, receipt policy, signer policy. */
-interface StatementTrust {
-  readonly trustStore: TrustStore;
-  readonly policy: ReceiptPolicy;
-  readonly signers: SignerPolicy;
 }
 
 /**

@@ -18,6 +18,8 @@ import type { ServiceKey } from "./trust_store.ts";
 export interface ReceiptSubject {
   /** The transparent statement as received. */
   readonly statement: Uint8Array;
+  /** The statement with its unprotected header emptied (always tag 18): what its claims digest is taken over. */
+  readonly stripped: Uint8Array;
   /** Its claims digest: SHA-256 of the statement with its unprotected header emptied. */
   readonly digest: Uint8Array;
   /** Which bytes an RFC 9162 leaf commits to. */
@@ -55,6 +57,7 @@ const RFC9162: ReceiptVerifier = {
   async verify(receipt, key, subject) {
     const result = await verifyRfc9162Receipt(receipt, key, {
       statement: subject.statement,
+      stripped: subject.stripped,
       leafRule: subject.leafRule,
       ...(subject.cache ? { cache: subject.cache } : {}),
     });

@@ -24,6 +24,7 @@ import { type ReceiptReport, STATEMENT_LIMITS, type StatementReport } from "./mo
 /** What every receipt of one statement is verified against. */
 export interface ReceiptContext {
   readonly statement: Uint8Array;
+  readonly stripped: Uint8Array;
   readonly digest: Uint8Array;
   readonly trustStore: TrustStore;
   readonly cache: VerificationCache | undefined;
@@ -153,6 +154,7 @@ export async function verifyReceipt(
   try {
     const { root } = await verifier.verify(receipt, key, {
       statement: context.statement,
+      stripped: context.stripped,
       digest: context.digest,
       leafRule: context.leafRule,
       ...(cache ? { cache } : {}),

@@ -78,12 +78,21 @@ export interface StatementReport {
   readonly checks: readonly Check[];
 }
 
-/** Options for {@linkcode verifyTransparentStatement}. */
-export interface VerifyStatementOptions {
+/**
+ * What a statement is trusted by, as one thing: the offline service keys its receipts must verify with, the receipt
+ * policy, and the signer policy. `verify` builds it from its options, a playbook run from its `trust:` section.
+ */
+export interface StatementTrust {
   /** The offline service keys. */
   readonly trustStore: TrustStore;
   /** The receipt policy; the SDK defaults when omitted. */
   readonly policy?: ReceiptPolicy;
+  /** Who may have signed the statement (issuers, X.509 roots, certificate identities, time). @default {{}} */
+  readonly signers?: SignerPolicy;
+}
+
+/** Options for {@linkcode verifyTransparentStatement}: the trust, and what else the statement is checked with. */
+export interface VerifyStatementOptions extends StatementTrust {
   /** The payload of a statement with a detached payload. */
   readonly detachedPayload?: Uint8Array;
   /** Outcomes shared by the statements of one run (receipt signatures, issuer chains), e.g. `new VerificationCache()`. */
@@ -92,8 +101,6 @@ export interface VerifyStatementOptions {
   readonly rfc9162LeafRule?: Rfc9162LeafRule;
   /** The statement already decoded from these bytes by the caller, so it is decoded once. */
   readonly decoded?: CoseSign1;
-  /** Who may have signed the statement (issuers, X.509 roots, certificate identities, time). @default {{}} */
-  readonly signers?: SignerPolicy;
   /**
    * The artifact the statement is about: for a hash envelope (labels 258/259/260) its digest must equal the
    * registered payload; otherwise it must equal the attached payload byte for byte. (A detached payload is given

@@ -96,9 +96,11 @@ export async function verifyTransparentStatement(
   }
   const claims = readClaims(message.protectedHeader);
   if (claims.layout === "cwt" && claims.subject === undefined) warnings.push("The statement has no subject (CWT sub)");
-  const digestBytes = await claimsDigest(message);
+  const stripped = strippedStatement(message);
+  const digestBytes = await sha256(stripped);
   const context: ReceiptContext = {
     statement: bytes,
+    stripped,
     digest: digestBytes,
     trustStore: options.trustStore,
     cache: options.cache,

@@ -10,8 +10,7 @@ import { fromHex } from "../../bytes.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../../cose/sign1.ts";
 import { AuditError } from "../../errors.ts";
 import type { Json } from "../../report/model.ts";
-import type { SignerPolicy } from "../../statement/signer_policy.ts";
-import { type StatementReport, verifyTransparentStatement } from "../../statement/mod.ts";
+import { type StatementReport, type StatementTrust, verifyTransparentStatement } from "../../statement/mod.ts";
 import { entry, stringNode, stringNodes } from "../_yaml.ts";
 import type { FileRef } from "../model.ts";
 import type { Value } from "../value.ts";
@@ -85,16 +84,21 @@ function publishValues(
 }
 
 /**
- * The run's signer policy, the one `verify` builds from `--signer`, `--x509-roots` and `--at`: the accepted
- * signers and, when the playbook names any, the X.509 roots (the chain valid at the evaluation time). Unlike
- * `verify --at`, a run does not report the signing certificate's own validity at the evaluation time: an audit
- * after the fact expects short-lived signing certificates to have expired, and judges the issue time instead.
+ * What the run trusts a statement by — the same {@linkcode StatementTrust} `verify` builds from its options: the
+ * service keys and receipt policy, and the signer policy of `--signer`, `--x509-roots` and `--at`, i.e. the
+ * accepted signers and, when the playbook names any, the X.509 roots (the chain valid at the evaluation time).
+ * Unlike `verify --at`, a run does not report the signing certificate's own validity at the evaluation time: an
+ * audit after the fact expects short-lived signing certificates to have expired, and judges the issue time instead.
  */
-function signerPolicy(context: RunContext): SignerPolicy {
+function statementTrust(context: RunContext): StatementTrust {
   return {
-    issuers: context.trust.signers,
-    ...(context.trust.roots.length > 0 ? { x509Roots: context.trust.roots } : {}),
-    at: context.at,
+    trustStore: context.trust.store,
+    policy: context.trust.policy,
+    signers: {
+      issuers: context.trust.signers,
+      ...(context.trust.roots.length > 0 ? { x509Roots: context.trust.roots } : {}),
+      at: context.at,
+    },
   };
 }
 
@@ -196,12 +200,7 @@ async function evaluateStatement(item: StatementItem, context: RunContext): Prom
   let report: StatementReport;
   try {
     message = decodeCoseSign1(bytes, { what: `statement '${item.id}'` });
-    report = await verifyTransparentStatement(bytes, {
-      trustStore: context.trust.store,
-      policy: context.trust.policy,
-      signers: signerPolicy(context),
-      decoded: message,
-    });
+    report = await verifyTransparentStatement(bytes, { ...statementTrust(context), decoded: message });
   } catch (error) {
     if (!(error instanceof AuditError)) throw error;
     context.add(finding(

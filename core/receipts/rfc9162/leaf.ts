@@ -41,6 +41,8 @@ export const DEFAULT_RFC9162_LEAF_RULE: Rfc9162LeafRule = "stripped-statement";
 /**
  * The RFC 9162 leaf hash of a statement under a service's leaf rule (see {@linkcode Rfc9162LeafRule}).
  * A statement that does not decode is `COSE_MALFORMED` (except with `"statement-as-is"`, which never decodes it).
+ * A caller that already decoded the statement passes its stripped form (`strippedStatement()`), so it is not
+ * decoded again.
  *
  * @example
  * ```ts
@@ -55,8 +57,9 @@ export const DEFAULT_RFC9162_LEAF_RULE: Rfc9162LeafRule = "stripped-statement";
 export async function rfc9162StatementLeaf(
   statement: Uint8Array,
   rule: Rfc9162LeafRule = DEFAULT_RFC9162_LEAF_RULE,
+  strippedForm?: Uint8Array,
 ): Promise<Uint8Array> {
   if (rule === "statement-as-is") return rfc9162LeafHash(statement);
-  const stripped = strippedStatement(decodeCoseSign1(statement, { what: "statement" }));
+  const stripped = strippedForm ?? strippedStatement(decodeCoseSign1(statement, { what: "statement" }));
   return rfc9162LeafHash(rule === "statement-digest" ? await sha256(stripped) : stripped);
 }

@@ -39,6 +39,8 @@ export const VDS_RFC9162 = 1;
 export interface VerifyRfc9162ReceiptOptions {
   /** The registered statement, as received (its unprotected header may hold the receipts). */
   readonly statement: Uint8Array;
+  /** The statement with its unprotected header emptied, when the caller already has it (it is not decoded again). */
+  readonly stripped?: Uint8Array;
   /** How the service derives the leaf from the statement. @default {"stripped-statement"} */
   readonly leafRule?: Rfc9162LeafRule;
   /** Remembers the signature over each root, for runs where many receipts share one. */
@@ -175,7 +177,7 @@ export async function verifyRfc9162Receipt(
     proofInvalid("Cannot verify receipt: it carries consistency proofs (-2), not inclusion proofs (-1)");
   }
   const rule = options.leafRule ?? DEFAULT_RFC9162_LEAF_RULE;
-  const leaf = await rfc9162StatementLeaf(options.statement, rule);
+  const leaf = await rfc9162StatementLeaf(options.statement, rule, options.stripped);
   const root = sameRoot(decoded.proofs.map((proof) => rfc9162InclusionProofRoot(proof, leaf)), "inclusion");
   const first = decoded.proofs[0]!;
   await checkSignature(receipt, serviceKey, algorithm, root, {

@@ -345,6 +345,8 @@ async function* withDetachedParts(
     const combined = detached.length > 0 ? attachReceipts(message, detached) : bytes;
     return verifyTransparentStatement(combined, {
       ...trust,
+      // Without detached receipts the bytes are the statement as decoded: it is not decoded again.
+      ...(detached.length === 0 ? { decoded: message } : {}),
       ...(artifact ? { artifact } : {}),
       ...(artifact && message.payload === null ? { detachedPayload: artifact } : {}),
     });

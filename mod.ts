@@ -34,34 +34,55 @@
 
 export { AuditError, type ErrorCode, isMalformedCode, PolicyError, VerificationError } from "./core/errors.ts";
 export { CborReader, CborTag, type CborValue, decodeCbor } from "./core/cbor.ts";
-export { type CoseSign1, decodeCoseSign1, sigStructure, verifyCoseSign1 } from "./core/cose/sign1.ts";
-export { type CoseAlgorithm, coseAlgorithm } from "./core/cose/algorithms.ts";
-export { readClaims, type StatementClaims } from "./core/cose/claims.ts";
-export { publicKeyFromCoseKey } from "./core/cose/key.ts";
+export {
+  type CoseAlgorithm,
+  coseAlgorithm,
+  type CoseSign1,
+  decodeCoseSign1,
+  publicKeyFromCoseKey,
+  readClaims,
+  sigStructure,
+  type StatementClaims,
+  verifyCoseSign1,
+} from "./core/cose/mod.ts";
 export { type CoseDescription, describeCose } from "./core/cose/describe.ts";
-export { type PublicKey, publicKeyFromJwk, publicKeyFromSpki, publicKeyToJwk } from "./core/crypto/public_key.ts";
-export { type SignatureScheme, verifySignature } from "./core/crypto/signature.ts";
-export { type Certificate, parseCertificate, parseCertificates } from "./core/x509/certificate.ts";
-export { resolveDidX509 } from "./core/x509/did_x509.ts";
-export { ccfLeafHash, decodeCcfProof, foldCcfPath, verifyCcfReceipt } from "./core/receipts/ccf.ts";
+export {
+  type PublicKey,
+  publicKeyFromJwk,
+  publicKeyFromSpki,
+  publicKeyToJwk,
+  type SignatureScheme,
+  verifySignature,
+} from "./core/crypto/mod.ts";
+export { type Certificate, parseCertificate, parseCertificates, resolveDidX509 } from "./core/x509/mod.ts";
+export { ccfLeafHash, foldCcfPath } from "./core/merkle/mod.ts";
 export {
   type AuthorizedReceiptBehavior,
+  computeKid,
+  decodeCcfProof,
   DEFAULT_RECEIPT_POLICY,
   evaluateReceiptPolicy,
+  type KeySetFile,
+  parseKeySet,
   type ReceiptPolicy,
+  RFC9162_LEAF_RULES,
+  type Rfc9162LeafRule,
+  TrustStore,
   type UnauthorizedReceiptBehavior,
-} from "./core/receipts/policy.ts";
-export { computeKid, TrustStore } from "./core/receipts/trust_store.ts";
-export { type KeySetFile, parseKeySet } from "./core/receipts/key_sets.ts";
-export { importKeySet, type KeyImport } from "./core/trust/import_keys.ts";
-export { verifyTrustList } from "./core/trust/trust_list.ts";
+  verifyCcfReceipt,
+  verifyRfc9162Receipt,
+} from "./core/receipts/mod.ts";
+export { importKeySet, type KeyImport, verifyTrustList } from "./core/trust/mod.ts";
 export {
   claimsDigest,
   type ReceiptReport,
+  type SignerPolicy,
   type StatementReport,
+  statementReportJson,
+  type StatementTrust,
   verifyTransparentStatement,
 } from "./core/statement/mod.ts";
-export { RFC9162_LEAF_RULES, type Rfc9162LeafRule, verifyRfc9162Receipt } from "./core/receipts/rfc9162/mod.ts";
+export { type Check, check, type CheckStatus } from "./core/check.ts";
 export { loadPlaybook, type Playbook, PlaybookError, runPlaybook } from "./core/playbook/mod.ts";
 export {
   type AuditReport,
@@ -91,6 +112,7 @@ export {
   LEDGER_LEVELS,
   LedgerAudit,
   type LedgerAuditOptions,
+  ledgerChecks,
   type LedgerEntry,
   type LedgerFinding,
   type LedgerLevel,

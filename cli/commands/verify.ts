@@ -45,7 +45,8 @@ Keys (repeatable, loaded in order):
   --keys FILE            formats that name their issuers: {"<host>": {"keys": [...]}}, the .NET trust store,
                          a signed transparency trust list (.cose; its receipts must verify with keys loaded
                          before it and its signer must be given with --trust-list-signer)
-  --trust-list-signer DID  accept signed trust lists issued by this did:x509 (repeatable)
+  --trust-list-signer DID  accept signed trust lists issued by this did:x509 ('*' patterns as for --signer;
+                         repeatable)
 
 Receipt policy (defaults as in the SDKs, except the authorized domains):
   --authorized-domains a,b           issuers whose receipts are authorized; default: every issuer that
@@ -81,8 +82,8 @@ Bulk verification:
 Output:
   --json          for one statement, one JSON object: {"policy", "keys", "statements": [{...}]}; for many,
                   JSON Lines: one object per statement ({"file": the path as given, "valid", "digest",
-                  "statement", "signature", "identity", "receipts", "policy", "error"?}), in the order
-                  given, then one summary line:
+                  "statement", "signature", "identity", "receipts", "policy", "warnings", "checks",
+                  "error"?}), in the order given, then one summary line:
                   {"summary": {"statements", "valid", "invalid", "exit"}, "policy", "keys"}
   --json-lines    JSON Lines even for one statement
   -v, --verbose   explain each step

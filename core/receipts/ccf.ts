@@ -23,9 +23,6 @@ export { ccfLeafHash, foldCcfPath } from "../merkle/mod.ts";
 /** Limits on attacker-controlled counts (spec: ccf-receipts §9). */
 export const CCF_LIMITS = { maxPathLength: 64, maxProofs: 8, maxEvidenceBytes: 1024 } as const;
 
-/** One step of a CCF path: the sibling hash and whether it is on the left. */
-export type PathStep = CcfPathStep;
-
 /** A decoded CCF inclusion proof. */
 export interface CcfProof {
   /** `internal_transaction_hash` (32 bytes). */
@@ -35,7 +32,7 @@ export interface CcfProof {
   /** `data_hash`: the claims digest of the registered statement (32 bytes). */
   readonly dataHash: Uint8Array;
   /** The path, leaf upward. */
-  readonly path: readonly PathStep[];
+  readonly path: readonly CcfPathStep[];
 }
 
 /** What the first inclusion proof of a CCF receipt says, before any signature is checked. */

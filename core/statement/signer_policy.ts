@@ -128,11 +128,11 @@ export async function certificateChecks(chain: readonly Certificate[], policy: S
   const out: Check[] = [];
   if (policy.x509Roots && policy.x509Roots.length > 0) out.push(await rootCheck(chain, policy.x509Roots, policy.at));
   const leaf = chain[0];
-  const identities = leaf ? leafIdentities(leaf) : [];
-  const has = identities.join(", ") || "no certificate";
   const wanted = policy.identities ?? [];
   const patterns = policy.identityPatterns ?? [];
   if (wanted.length + patterns.length > 0) {
+    const identities = leaf ? leafIdentities(leaf) : [];
+    const has = identities.join(", ") || "no certificate";
     const ok = wanted.some((id) => identityMatches(identities, id)) ||
       patterns.some((re) => identityMatchesPattern(identities, re));
     const details = {

@@ -26,6 +26,10 @@ interface Case {
   readonly signers: readonly string[];
   readonly roots: readonly string[];
   readonly at: string;
+  /** The issuers whose keys are loaded (default: both). */
+  readonly keys?: readonly string[];
+  /** The authorized receipt behaviour (default: VerifyAllMatching). */
+  readonly behavior?: string;
 }
 
 const CASES: readonly Case[] = [
@@ -35,10 +39,29 @@ const CASES: readonly Case[] = [
   { name: "the right root", signers: [ISSUER], roots: ["root.pem"], at: "2026-11-01T00:00:00Z" },
   { name: "another root", signers: [ISSUER], roots: ["other-root.pem"], at: "2026-11-01T00:00:00Z" },
   { name: "the right root, long after", signers: [ISSUER], roots: ["root.pem"], at: "2099-01-01T00:00:00Z" },
+  // One receipt cannot verify (no keys for its issuer); VerifyAnyMatching is satisfied by the other, so both
+  // commands call the statement valid and report that receipt as a warning; VerifyAllMatching fails it.
+  {
+    name: "a receipt the policy tolerates",
+    signers: [ISSUER],
+    roots: [],
+    at: "2026-11-01T00:00:00Z",
+    keys: [ISSUERS[0]!],
+    behavior: "VerifyAnyMatching",
+  },
+  {
+    name: "a receipt the policy needs",
+    signers: [ISSUER],
+    roots: [],
+    at: "2026-11-01T00:00:00Z",
+    keys: [ISSUERS[0]!],
+    behavior: "VerifyAllMatching",
+  },
 ];
 
 interface Decision {
   readonly valid: boolean;
+  /** The code of the first failed check. */
   readonly code: string | null;
   readonly checks: readonly { id: string; status: string; code: string | null; message: string }[];
 }
@@ -49,8 +72,9 @@ function shape(c: { id: string; status: string; code?: string; message: string }
 
 async function byVerify(dir: string, c: Case): Promise<Decision> {
   const args = ["verify", `${dir}/release.cose`, "--json", "--at", c.at];
-  for (const issuer of ISSUERS) args.push("--keys", `${issuer}=${dir}/${issuer}.jwks.json`);
+  for (const issuer of c.keys ?? ISSUERS) args.push("--keys", `${issuer}=${dir}/${issuer}.jwks.json`);
   args.push("--authorized-domains", ISSUERS.join(","));
+  args.push("--authorized-receipt-behavior", c.behavior ?? "VerifyAllMatching");
   for (const s of c.signers) args.push("--signer", s);
   for (const r of c.roots) args.push("--x509-roots", `${dir}/${r}`);
   const run = await cli(...args);
@@ -62,7 +86,8 @@ async function byVerify(dir: string, c: Case): Promise<Decision> {
   const expired = statement.warnings.filter((w: string) => w.startsWith("The signing certificate expired at"));
   assert.equal(time.length + expired.length, 1, c.name);
   const checks = statement.checks.filter((x: { id: string }) => x.id !== "certificate-time");
-  return { valid: statement.valid, code: statement.error?.code ?? null, checks: checks.map((x: never) => shape(x)) };
+  const failed = checks.find((x: { status: string }) => x.status === "fail");
+  return { valid: statement.valid, code: failed?.code ?? null, checks: checks.map((x: never) => shape(x)) };
 }
 
 async function byRun(dir: string, c: Case): Promise<Decision> {
@@ -72,9 +97,10 @@ async function byRun(dir: string, c: Case): Promise<Decision> {
     `at: ${c.at}`,
     "trust:",
     "  transparency:",
-    ...ISSUERS.flatMap((issuer) => [`    - issuer: ${issuer}`, `      keys: ${issuer}.jwks.json`]),
+    ...(c.keys ?? ISSUERS).flatMap((issuer) => [`    - issuer: ${issuer}`, `      keys: ${issuer}.jwks.json`]),
     "  receipts:",
     `    authorized-domains: [${ISSUERS.join(", ")}]`,
+    `    authorized-receipt-behavior: ${c.behavior ?? "VerifyAllMatching"}`,
     "  signers:",
     ...c.signers.map((s) => `    - "${s}"`),
     ...(c.roots.length > 0 ? ["  x509-roots:", ...c.roots.map((r) => `    - ${r}`)] : []),
@@ -109,7 +135,9 @@ Deno.test("verify and run decide alike on the same statement, keys, signers, roo
       const verify = await byVerify(dir, c);
       const run = await byRun(dir, c);
       assert.deepEqual({ case: c.name, ...run }, { case: c.name, ...verify });
-      seen.push(`${c.name}: ${verify.valid ? "valid" : verify.code}`);
+      const receipt = verify.checks.find((x) => x.id === "receipt.1" && x.status !== "pass");
+      const note = receipt ? ` (receipt.1 ${receipt.status})` : "";
+      seen.push(`${c.name}: ${verify.valid ? "valid" : verify.code}${note}`);
     }
     assert.deepEqual(seen, [
       "the accepted signer: valid",
@@ -118,6 +146,8 @@ Deno.test("verify and run decide alike on the same statement, keys, signers, roo
       "the right root: valid",
       "another root: X509_CHAIN_INVALID",
       "the right root, long after: X509_CHAIN_INVALID",
+      "a receipt the policy tolerates: valid (receipt.1 warn)",
+      "a receipt the policy needs: RECEIPT_KEY_NOT_FOUND (receipt.1 fail)",
     ]);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -154,6 +154,11 @@ Deno.test("verify --x509-roots requires the x5chain to end in a given root", asy
     (await cli("verify", RELEASE, ...KEYS, "-q", "--x509-roots", `${REPO}fixtures/demo/test-root-ca.pem`)).exit,
     0,
   );
+  const verbose = await cli("verify", RELEASE, ...KEYS, "-v", "--x509-roots", `${REPO}fixtures/demo/test-root-ca.pem`);
+  assert.ok(
+    verbose.stdout.includes("  x509-root: pass (The x5chain ends in a trusted root and is valid)"),
+    verbose.stdout.join("\n"),
+  );
   const other = await cli(
     "verify",
     RELEASE,

@@ -209,6 +209,11 @@ function printHuman(io: Io, outcome: Outcome, verbose: boolean, quiet: boolean, 
     }
   }
   if (verbose) io.out(`  policy: ${r.policy.ok ? "pass" : `FAIL (${r.policy.failures.join("; ")})`}`);
+  if (verbose) {
+    for (const c of r.signerChecks) {
+      io.out(`  ${c.id}: ${c.status === "pass" ? "pass" : "FAIL"} (${cleanText(c.message)})`);
+    }
+  }
   for (const w of r.warnings) if (!quiet) io.out(`  ${paint(io, "yellow", "warning")}: ${w}`);
 }
 

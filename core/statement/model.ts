@@ -71,6 +71,12 @@ export interface StatementReport {
   /** Things worth knowing that do not decide validity. */
   readonly warnings: readonly string[];
   /**
+   * The signer policy's certificate and payload checks that were asked for (`x509-root`, `certificate-identity`,
+   * `certificate-time`, `payload`; one outside the leaf's validity that only warns is in `warnings`), also in
+   * `checks`.
+   */
+  readonly signerChecks: readonly Check[];
+  /**
    * What was decided, in pipeline order: `signature`, `issuer`, then the signer policy's `x509-root`,
    * `certificate-identity`, `certificate-time` and `payload` when asked for, `receipt.<i>` per receipt and
    * `receipt-policy`. The statement is valid exactly when none of them failed.

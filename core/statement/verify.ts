@@ -146,6 +146,7 @@ export async function verifyTransparentStatement(
   const signerFailure = [issuer, ...policyChecks].find((c) => c.status === "fail");
   const error = withoutPolicy ?? receiptsError ?? (signerFailure && asProblem(signerFailure));
   for (const c of policyChecks) if (c.status === "warn") warnings.push(c.message);
+  const signerChecks = policyChecks.filter((c) => c.status !== "warn");
   const iatIso = iso(claims.iat);
   const statement = { ...claims, ...(iatIso ? { iatIso } : {}) };
   const signatureReport = chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature;
@@ -164,10 +165,11 @@ export async function verifyTransparentStatement(
     receipts,
     policy,
     warnings,
+    signerChecks,
     checks: [
       signatureCheck(signatureReport, statement, toHex(digestBytes)),
       issuer,
-      ...policyChecks.filter((c) => c.status !== "warn"),
+      ...signerChecks,
       ...receipts.map((r) => r.check),
       receiptPolicyCheck(policy, options.policy ?? DEFAULT_RECEIPT_POLICY),
     ],

@@ -13,7 +13,7 @@ import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1 } from "../cose/sign1.ts";
 import type { Rfc9162LeafRule } from "../receipts/rfc9162/mod.ts";
 import { receiptVerifier, supportedReceiptFormats } from "../receipts/verifiers.ts";
-import { type ReceiptPolicy, UNKNOWN_ISSUER_PREFIX } from "../receipts/policy.ts";
+import { evaluateReceiptPolicy, type ReceiptPolicy, UNKNOWN_ISSUER_PREFIX } from "../receipts/policy.ts";
 import type { TrustStore } from "../receipts/trust_store.ts";
 import type { VerificationCache } from "../verification_cache.ts";
 import { formatEpochSeconds } from "../time.ts";
@@ -228,4 +228,53 @@ export function receiptDetails(r: Omit<ReceiptReport, "check">): { [key: string]
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) details[key] = value;
   return details;
+}
+
+/** What the receipts of one statement came to: each receipt's report, the policy decision, and the first problem. */
+export interface ReceiptsOutcome {
+  /** Per receipt, in header 394 order, with its treatment and check. */
+  readonly receipts: readonly ReceiptReport[];
+  /** The receipt policy decision. */
+  readonly policy: StatementReport["policy"];
+  /** Why the receipts do not make the statement valid (a malformed receipt, or the policy's message). */
+  readonly error?: Problem;
+}
+
+/**
+ * Verifies every receipt in header 394 against the statement and applies the receipt policy. A receipt that does
+ * not decode (and is not ignored by the policy) is reported as the malformed input it is; otherwise the policy's
+ * message is the problem.
+ */
+export async function verifyReceipts(
+  message: CoseSign1,
+  context: ReceiptContext,
+  receiptPolicy: ReceiptPolicy,
+): Promise<ReceiptsOutcome> {
+  const read = receiptItems(message);
+  const itemsProblem = isProblem(read) ? read : undefined;
+  const outcomes = itemsProblem ? [] : await Promise.all(
+    (read as readonly Uint8Array[]).map((item, i) => verifyReceipt(item, i, context)),
+  );
+  const decision = itemsProblem
+    ? { ok: false, failures: [itemsProblem.message], message: itemsProblem.message, treatment: [] }
+    : evaluateReceiptPolicy(
+      outcomes.map((o) => ({ issuer: o.report.issuer, failure: o.report.error?.message })),
+      receiptPolicy,
+    );
+  const receipts = outcomes.map((o, i) => {
+    const report = { ...withEntryUrl(o.report), treatment: decision.treatment[i]! };
+    return { ...report, check: receiptCheck(report, decision.ok) };
+  });
+  const malformed = itemsProblem ??
+    outcomes.find((o, i) => o.malformed && decision.treatment[i] !== "ignored")?.malformed;
+  const error: Problem | undefined = decision.ok ? undefined : malformed ?? {
+    code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
+    message: decision.message!,
+  };
+  const policy = {
+    ok: decision.ok,
+    failures: decision.failures,
+    ...(decision.message ? { message: decision.message } : {}),
+  };
+  return { receipts, policy, ...(error ? { error } : {}) };
 }

@@ -15,21 +15,12 @@ import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, strippedStatement } from "../cose/sign1.ts";
 import { formatName } from "../x509/name.ts";
 import { DEFAULT_RFC9162_LEAF_RULE } from "../receipts/rfc9162/mod.ts";
-import { DEFAULT_RECEIPT_POLICY, evaluateReceiptPolicy } from "../receipts/policy.ts";
+import { DEFAULT_RECEIPT_POLICY } from "../receipts/policy.ts";
 import { type Check, check } from "../check.ts";
 import { certificateChecks, issuerCheck } from "./signer_policy.ts";
 import type { StatementReport, VerifyStatementOptions } from "./model.ts";
 import { checkIdentity, checkSignature, readChain } from "./_identity.ts";
-import {
-  iso,
-  isProblem,
-  receiptCheck,
-  type ReceiptContext,
-  receiptItems,
-  receiptPolicyCheck,
-  verifyReceipt,
-  withEntryUrl,
-} from "./_receipts.ts";
+import { iso, type ReceiptContext, receiptPolicyCheck, verifyReceipts } from "./_receipts.ts";
 
 /**
  * The claims digest the service records: SHA-256 of `tag18([protected, {}, payload, signature])`, spliced from
@@ -89,6 +80,7 @@ export async function verifyTransparentStatement(
   bytes: Uint8Array,
   options: VerifyStatementOptions,
 ): Promise<StatementReport> {
+  // Decode once; what the statement claims, and the digest its services registered.
   const message = options.decoded ?? decodeCoseSign1(bytes, { what: "statement" });
   const warnings: string[] = [];
   if (!message.tagged) {
@@ -106,6 +98,7 @@ export async function verifyTransparentStatement(
     cache: options.cache,
     leafRule: options.rfc9162LeafRule ?? DEFAULT_RFC9162_LEAF_RULE,
   };
+  // The signer: the x5chain leaf's signature, and the did:x509 issuer against the chain.
   const chain = readChain(message, warnings, options.cache);
   const noChain: Problem = { code: "X5CHAIN_MISSING", message: "The statement has no x5chain (label 33)" };
   const signature = chain.length > 0
@@ -116,26 +109,11 @@ export async function verifyTransparentStatement(
     ? await (options.cache?.identity(claims.issuer, chain, identify) ?? identify())
     : { valid: false, error: noChain };
 
-  const read = receiptItems(message);
-  const items = isProblem(read) ? undefined : read;
-  const itemsProblem = isProblem(read) ? read : undefined;
-  const outcomes = items ? await Promise.all(items.map((item, i) => verifyReceipt(item, i, context))) : [];
-  const decision = !itemsProblem
-    ? evaluateReceiptPolicy(
-      outcomes.map((o) => ({ issuer: o.report.issuer, failure: o.report.error?.message })),
-      options.policy ?? DEFAULT_RECEIPT_POLICY,
-    )
-    : { ok: false, failures: [itemsProblem.message], message: itemsProblem.message, treatment: [] };
-  const receipts = outcomes.map((o, i) => {
-    const report = { ...withEntryUrl(o.report), treatment: decision.treatment[i]! };
-    return { ...report, check: receiptCheck(report, decision.ok) };
-  });
-  const malformed = itemsProblem ??
-    outcomes.find((o, i) => o.malformed && decision.treatment[i] !== "ignored")?.malformed;
-  const receiptsError: Problem | undefined = decision.ok ? undefined : malformed ?? {
-    code: outcomes.length === 0 ? "RECEIPTS_MISSING" : "RECEIPT_POLICY_FAILED",
-    message: decision.message!,
-  };
+  // The receipts, each with its issuer's own key, and the receipt policy over them.
+  const receiptPolicy = options.policy ?? DEFAULT_RECEIPT_POLICY;
+  const { receipts, policy, error: receiptsError } = await verifyReceipts(message, context, receiptPolicy);
+
+  // The signer policy; then the decision, the first failure in pipeline order.
   const signers = options.signers ?? {};
   const policyChecks = [
     ...await certificateChecks(chain, signers),
@@ -150,11 +128,6 @@ export async function verifyTransparentStatement(
   const iatIso = iso(claims.iat);
   const statement = { ...claims, ...(iatIso ? { iatIso } : {}) };
   const signatureReport = chain[0] ? { ...signature, signer: formatName(chain[0].subject) } : signature;
-  const policy = {
-    ok: decision.ok,
-    failures: decision.failures,
-    ...(decision.message ? { message: decision.message } : {}),
-  };
   return {
     valid: error === undefined,
     ...(error ? { error } : {}),
@@ -171,7 +144,7 @@ export async function verifyTransparentStatement(
       issuer,
       ...signerChecks,
       ...receipts.map((r) => r.check),
-      receiptPolicyCheck(policy, options.policy ?? DEFAULT_RECEIPT_POLICY),
+      receiptPolicyCheck(policy, receiptPolicy),
     ],
   };
 }

@@ -1,8 +1,9 @@
 /**
  * `deno task layers` (part of `deno task ok`): the import graph of `core/` and `cli/` must have no cycle, no file
  * may import another folder's `_private` file, and no file may import a layer above its own. The layers, lowest
- * first, are declared in {@linkcode LAYERS}; a file belongs to the layer of the longest prefix of its path. Only
- * real `import` / `export … from` statements count (comments and examples do not).
+ * first, are declared in {@linkcode LAYERS}; a file belongs to the layer of the longest prefix of its path. Imports
+ * in doc examples count as well (a reader following an example reads what it imports, and `deno test --doc` loads
+ * it), so an example may use only its own layer and the ones below.
  *
  * @module
  */
@@ -37,8 +38,9 @@ export const LAYERS: readonly (readonly string[])[] = [
   ["cli/"],
 ];
 
+/** An `import` / `export … from` with a relative specifier, in code or on a JSDoc example line (` * import …`). */
 const IMPORT =
-  /^\s*(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}\/[^"']+)["']|^\s*import\s+["'](\.{1,2}\/[^"']+)["']/gm;
+  /^\s*(?:\*\s*)?(?:import|export)\s[^;]*?\sfrom\s+["'](\.{1,2}\/[^"']+)["']|^\s*(?:\*\s*)?import\s+["'](\.{1,2}\/[^"']+)["']/gm;
 
 function layerOf(path: string): number {
   let best = { layer: LAYERS.length, length: -1 };
@@ -64,11 +66,6 @@ function sources(root: string, folder: string): string[] {
   return out.sort();
 }
 
-/** Strips comments so that imports in examples and prose are not counted. */
-function code(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`])\/\/.*$/gm, "$1");
-}
-
 /** The problems in the tree under `root`, one line each. */
 export function checkLayers(root: string): string[] {
   const files = [...sources(root, "core"), ...sources(root, "cli")];
@@ -78,7 +75,7 @@ export function checkLayers(root: string): string[] {
   for (const file of files) {
     if (layerOf(file) === LAYERS.length) problems.push(`unassigned: ${file} is in no layer of tools/check_layers.ts`);
     const edges: string[] = [];
-    for (const match of code(Deno.readTextFileSync(join(root, file))).matchAll(IMPORT)) {
+    for (const match of Deno.readTextFileSync(join(root, file)).matchAll(IMPORT)) {
       const target = normalize(join(dirname(file), match[1] ?? match[2]!)).split("\\").join("/");
       if (!known.has(target)) continue;
       edges.push(target);

@@ -193,7 +193,7 @@ const CCF_HEADER_WORDING: HeaderWording = {
  *
  * @param receipt The decoded receipt (vds 2, CCF_LEDGER_SHA256).
  * @param serviceKey The issuer's key that the receipt's kid names.
- * @param claimsDigest The statement's claims digest (`claimsDigest()` of `core/statement.ts`); `undefined` skips
+ * @param claimsDigest The statement's claims digest (`claimsDigest()` of `core/statement/`); `undefined` skips
  * that last step.
  * @param options A cache for runs where many receipts share a root.
  * @throws {VerificationError} At the first failed step, e.g. `RECEIPT_SIGNATURE_INVALID` or
@@ -202,21 +202,23 @@ const CCF_HEADER_WORDING: HeaderWording = {
  * @example Usage
  * ```ts
  * import { rejects } from "node:assert/strict";
- * import { decodeCoseSign1 } from "../cose/sign1.ts";
- * import { claimsDigest } from "../statement/mod.ts";
+ * import { decodeCoseSign1, strippedStatement } from "../cose/sign1.ts";
+ * import { sha256 } from "../crypto/digest.ts";
+ * import { publicKeyFromJwk } from "../crypto/public_key.ts";
  * import { verifyCcfReceipt } from "./ccf.ts";
- * import { importKeySet } from "../trust/import_keys.ts";
  * import { TrustStore } from "./trust_store.ts";
  *
  * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
  * const store = new TrustStore();
  * const issuer = "ledger.contoso.example";
- * await importKeySet(store, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * const jwks = JSON.parse(new TextDecoder().decode(fixture(`keys/${issuer}.jwks.json`)));
+ * for (const jwk of jwks.keys) await store.add(issuer, publicKeyFromJwk(jwk), `${issuer}.jwks.json`);
  * const statement = decodeCoseSign1(fixture("statements/release-1.3.signed.cose"));
  * const receipt = decodeCoseSign1(fixture("receipts/release-1.3.receipt.cose"));
  * const serviceKey = store.keysOf(issuer)[0]!;
+ * const claimsDigest = await sha256(strippedStatement(statement));
  *
- * await verifyCcfReceipt(receipt, serviceKey, await claimsDigest(statement));
+ * await verifyCcfReceipt(receipt, serviceKey, claimsDigest);
  * await rejects(verifyCcfReceipt(receipt, serviceKey, new Uint8Array(32)), { code: "RECEIPT_CLAIMS_DIGEST_MISMATCH" });
  * ```
  */

@@ -15,7 +15,8 @@ import type { StatementReport } from "./model.ts";
  * @example Usage
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { statementReportJson, verifyTransparentStatement } from "./mod.ts";
+ * import { statementReportJson } from "./json.ts";
+ * import { verifyTransparentStatement } from "./verify.ts";
  * import { TrustStore } from "../receipts/trust_store.ts";
  * const bytes = await Deno.readFile(new URL("../../fixtures/mst/statements/release-1.2.cose", import.meta.url));
  * const report = await verifyTransparentStatement(bytes, { trustStore: new TrustStore() });

@@ -29,7 +29,7 @@ import { iso, type ReceiptContext, receiptPolicyCheck, verifyReceipts } from "./
  * @example
  * ```ts
  * import { ok as assert } from "node:assert/strict";
- * import { claimsDigest } from "./mod.ts";
+ * import { claimsDigest } from "./verify.ts";
  * import { decodeCoseSign1 } from "../cose/sign1.ts";
  * const msg = decodeCoseSign1(new Uint8Array([0x84, 0x40, 0xa1, 0x01, 0x02, 0x40, 0x40]));
  * assert((await claimsDigest(msg)).length === 32);
@@ -52,16 +52,17 @@ export function claimsDigest(message: CoseSign1): Promise<Uint8Array> {
  * @example Usage
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { importKeySet } from "../trust/import_keys.ts";
+ * import { publicKeyFromJwk } from "../crypto/public_key.ts";
  * import { DEFAULT_RECEIPT_POLICY } from "../receipts/policy.ts";
  * import { TrustStore } from "../receipts/trust_store.ts";
- * import { verifyTransparentStatement } from "./mod.ts";
+ * import { verifyTransparentStatement } from "./verify.ts";
  *
  * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
  * const trustStore = new TrustStore();
  * const issuers = ["ledger.contoso.example", "ledger.fabrikam.example"];
  * for (const issuer of issuers) {
- *   await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ *   const jwks = JSON.parse(new TextDecoder().decode(fixture(`keys/${issuer}.jwks.json`)));
+ *   for (const jwk of jwks.keys) await trustStore.add(issuer, publicKeyFromJwk(jwk), `${issuer}.jwks.json`);
  * }
  * const policy = { ...DEFAULT_RECEIPT_POLICY, authorizedDomains: issuers };
  *

@@ -45,14 +45,15 @@ export interface VerifiedTrustList {
  * @example Usage
  * ```ts
  * import { deepEqual, rejects } from "node:assert/strict";
- * import { importKeySet } from "./import_keys.ts";
+ * import { publicKeyFromJwk } from "../crypto/public_key.ts";
  * import { verifyTrustList } from "./trust_list.ts";
  * import { TrustStore } from "../receipts/trust_store.ts";
  *
  * const fixture = (path: string) => Deno.readFileSync(new URL(`../../fixtures/mst/${path}`, import.meta.url));
  * const trustStore = new TrustStore();
  * const issuer = "ledger.contoso.example"; // the service that registered the trust list
- * await importKeySet(trustStore, fixture(`keys/${issuer}.jwks.json`), { name: `${issuer}.jwks.json`, issuer });
+ * const jwks = JSON.parse(new TextDecoder().decode(fixture(`keys/${issuer}.jwks.json`)));
+ * for (const jwk of jwks.keys) await trustStore.add(issuer, publicKeyFromJwk(jwk), `${issuer}.jwks.json`);
  * const signer = "did:x509:0:sha256:abTSBNGDIuygAa3IU27s5OY0LXo6uaTRMHRRP6QlSQU::eku:1.3.6.1.5.5.7.3.36";
  * const list = fixture("keys/trust-list.cose");
  *

@@ -8,8 +8,9 @@
  */
 
 import { equalBytes, toHex } from "../bytes.ts";
-import { digest, type HashName, sha256 } from "../crypto/digest.ts";
+import { digest, sha256 } from "../crypto/digest.ts";
 import type { ErrorCode, Problem } from "../errors.ts";
+import { coseHash } from "../cose/algorithms.ts";
 import { readClaims } from "../cose/claims.ts";
 import { HEADER } from "../cose/labels.ts";
 import { type CoseSign1, decodeCoseSign1, strippedStatement } from "../cose/sign1.ts";
@@ -180,8 +181,6 @@ function signatureCheck(
   );
 }
 
-const COSE_HASHES: ReadonlyMap<number, HashName> = new Map([[-16, "SHA-256"], [-43, "SHA-384"], [-44, "SHA-512"]]);
-
 /**
  * The `payload` check: for a hash envelope the artifact's digest must equal the registered payload; otherwise an
  * attached payload must equal the artifact byte for byte. A detached payload is what the signature was verified
@@ -191,7 +190,7 @@ async function artifactCheck(message: CoseSign1, artifact: Uint8Array): Promise<
   const payload = message.payload;
   if (payload === null) return check("payload", "pass", "The statement's signature covers the given payload");
   const hashAlg = message.protectedHeader.get(HEADER.PAYLOAD_HASH_ALG);
-  const hash = typeof hashAlg === "number" ? COSE_HASHES.get(hashAlg) : undefined;
+  const hash = coseHash(hashAlg);
   if (hash) {
     const computed = toHex(await digest(hash, artifact));
     const registered = toHex(payload);
